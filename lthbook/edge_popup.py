@@ -1,0 +1,506 @@
+"""Edge-popup: finding a good subnetwork of a random network by learning which weights to keep.
+
+Ramanujan et al. (CVPR 2020, "What's hidden in a randomly weighted neural network?") give every
+weight ``w`` of a network a learnable *score* ``s`` and never change the weights themselves.
+The forward pass of a layer uses the pruned weight matrix
+
+    W ⊙ M,    M = 1 on the ``k`` entries of largest |s|,  0 elsewhere,   k = kept_count(W.numel(), keep_fraction)
+
+(``⊙`` is the entry-wise product, ``M`` the layer's binary *supermask*), chosen anew at every
+step *within each weight tensor*. The top-k selection has zero gradient almost everywhere, so
+the backward pass treats it as the identity (a *straight-through* estimator): the gradient
+with respect to ``M`` is handed to the ranking values ``|s|`` unchanged, hence
+
+    ∂L/∂s = sign(s) · ∂L/∂M = sign(s) · W ⊙ ∂L/∂(W ⊙ M),
+
+for kept and pruned entries alike, which lets a pruned edge "pop up" again when its score
+grows. Chapter 1 uses this to show the *strong* lottery ticket in action: a random MLP is at
+chance, a pruned subnetwork of the same random weights classifies digits well. Chapter 6 redoes
+the paper's Experiment 2 with it.
+
+A note on names: this module calls the share of weights **kept** ``keep_fraction``. The two
+public codebases both call it ``k`` but in opposite senses: in edge-popup's code
+(``allenai/hidden-networks``) ``k`` is the fraction kept, in the official code of Pensia et al.
+(``GetSubnet`` there) ``k`` is the fraction *pruned*. ``keep_fraction=0.3`` here means 30% of
+each weight tensor survives (70% sparsity).
+
+Contents: :class:`TopKMask` (the autograd function), :class:`SupermaskLinear`,
+:class:`SupermaskMLP`, :func:`dense_mlp` (the trained-dense reference), :func:`train` and
+:func:`accuracy`.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from ._validation import check_choice, check_float, check_int, resolve_device
+from .data import Dataset
+
+__all__ = [
+    "WEIGHT_INITS",
+    "kept_count",
+    "TopKMask",
+    "SupermaskLinear",
+    "SupermaskMLP",
+    "dense_mlp",
+    "TrainingHistory",
+    "train",
+    "accuracy",
+]
+
+#: The laws the frozen random weights can be drawn from (see :class:`SupermaskLinear`).
+WEIGHT_INITS = ("signed_constant", "kaiming_uniform", "uniform")
+
+
+def _check_keep_fraction(value, name: str = "keep_fraction") -> float:
+    return check_float(name, value, low=0.0, high=1.0, low_inclusive=False, high_inclusive=True)
+
+
+def _check_generator(generator) -> torch.Generator | None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
+    if generator is not None and generator.device.type != "cpu":
+        raise ValueError(f"generator must be a CPU torch.Generator (draws happen on the CPU); got one on {generator.device}")
+    return generator
+
+
+def kept_count(numel: int, keep_fraction: float) -> int:
+    """Number of entries a supermask keeps in a tensor of ``numel`` entries.
+
+    ``k = max(1, ⌊keep_fraction · numel + 1/2⌋)``: ``keep_fraction · numel`` rounded half up
+    (not Python's round-half-to-even), and at least one entry, so that a positive fraction never
+    empties a layer and cuts the network's output to zero.
+
+    Args:
+        numel: number of entries of the weight tensor, at least 1.
+        keep_fraction: the share of entries kept, in ``(0, 1]``.
+    """
+    numel = check_int("numel", numel, low=1)
+    keep_fraction = _check_keep_fraction(keep_fraction)
+    return max(1, min(numel, math.floor(keep_fraction * numel + 0.5)))
+
+
+class TopKMask(torch.autograd.Function):
+    """Binary mask of the ``k`` largest entries of ``ranking``, with a straight-through gradient.
+
+    Forward: ``M = 1`` on the ``k = kept_count(ranking.numel(), keep_fraction)`` largest entries
+    of the whole tensor, ``0`` elsewhere (exactly ``k`` ones, ties broken by ``torch.topk``),
+    in ``ranking``'s dtype so that it can multiply a weight. Backward: the incoming gradient is
+    returned unchanged, as if ``M`` were ``ranking`` itself. This is ``GetSubnet`` of the
+    edge-popup code; :class:`SupermaskLinear` calls it on ``|scores|``.
+
+    Use it as ``TopKMask.apply(ranking, keep_fraction)``.
+    """
+
+    @staticmethod
+    def forward(ctx, ranking: torch.Tensor, keep_fraction: float) -> torch.Tensor:
+        k = kept_count(ranking.numel(), keep_fraction)
+        flat_mask = torch.zeros(ranking.numel(), dtype=ranking.dtype, device=ranking.device)
+        flat_mask[torch.topk(ranking.detach().flatten(), k, sorted=False).indices] = 1
+        return flat_mask.view_as(ranking)
+
+    @staticmethod
+    def backward(ctx, grad_mask: torch.Tensor) -> tuple[torch.Tensor, None]:
+        return grad_mask, None
+
+
+def _draw_uniform(shape: tuple[int, ...], bound: float, generator: torch.Generator | None) -> torch.Tensor:
+    """I.i.d. samples of U[−bound, bound] on the CPU, float32."""
+    return (2 * torch.rand(shape, generator=generator) - 1) * bound
+
+
+def _draw_weight(shape: tuple[int, ...], fan_in: int, weight_init: str, generator: torch.Generator | None) -> torch.Tensor:
+    if weight_init == "signed_constant":
+        std = math.sqrt(2.0) / math.sqrt(fan_in)  # Kaiming's std for ReLU: gain √2 over √fan_in
+        signs = 2 * torch.randint(0, 2, shape, generator=generator, dtype=torch.float32) - 1
+        return signs * std
+    if weight_init == "kaiming_uniform":
+        return _draw_uniform(shape, math.sqrt(6.0 / fan_in), generator)  # variance 2/fan_in
+    return _draw_uniform(shape, 1.0, generator)  # "uniform": the U[−1, 1] of Theorem 1
+
+
+class SupermaskLinear(nn.Module):
+    """A bias-free (by default) linear layer ``x ↦ (W ⊙ M) x`` with frozen random ``W``.
+
+    ``W`` (``weight``, shape ``(out_features, in_features)``) is drawn once and never trained
+    (``requires_grad=False``; it is still a parameter, so it moves with ``.to(device)`` and is
+    saved in the ``state_dict``). ``scores`` has the same shape and is the only thing an
+    optimizer changes. ``M = TopKMask(|scores|)`` keeps the ``kept_count(W.numel(),
+    keep_fraction)`` entries of largest score magnitude.
+
+    The law of ``W`` (``fan_in = in_features``):
+
+    * ``"signed_constant"`` — ``±σ`` with equal probability, ``σ = √2/√fan_in`` (Kaiming's
+      standard deviation for ReLU): the "signed Kaiming constant" that worked best for
+      Ramanujan et al.
+    * ``"kaiming_uniform"`` — ``U[−√(6/fan_in), √(6/fan_in)]``, the same variance ``2/fan_in``.
+    * ``"uniform"`` — ``U[−1, 1]``, the law of the random network in the paper's Theorem 1
+      (chapter 4).
+
+    Scores start as ``U[−1/√fan_in, 1/√fan_in]`` (PyTorch's default for ``nn.Linear``, as in
+    edge-popup's code); only their order matters to ``M``, their scale sets the pace of
+    learning.
+
+    Args:
+        in_features: input width, at least 1.
+        out_features: output width, at least 1.
+        keep_fraction: share of the entries of ``W`` kept, in ``(0, 1]``.
+        bias: if ``True``, add a frozen random bias drawn from the same law as ``W`` and pruned
+            by its own scores with the same ``keep_fraction``. Ramanujan et al. use no biases.
+        weight_init: one of :data:`WEIGHT_INITS`.
+        generator: a CPU ``torch.Generator`` for the weights and scores; ``None`` uses torch's
+            global generator.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        *,
+        keep_fraction: float,
+        bias: bool = False,
+        weight_init: str = "signed_constant",
+        generator: torch.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        in_features = check_int("in_features", in_features, low=1)
+        out_features = check_int("out_features", out_features, low=1)
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias must be True or False; got {bias!r}")
+        weight_init = check_choice("weight_init", weight_init, WEIGHT_INITS)
+        generator = _check_generator(generator)
+        self.in_features, self.out_features, self.weight_init = in_features, out_features, weight_init
+        self.keep_fraction = keep_fraction  # validated by the property setter
+
+        shape = (out_features, in_features)
+        score_bound = 1.0 / math.sqrt(in_features)
+        self.weight = nn.Parameter(_draw_weight(shape, in_features, weight_init, generator), requires_grad=False)
+        self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
+        if bias:
+            self.bias = nn.Parameter(_draw_weight((out_features,), in_features, weight_init, generator), requires_grad=False)
+            self.bias_scores = nn.Parameter(_draw_uniform((out_features,), score_bound, generator))
+        else:
+            self.register_parameter("bias", None)
+            self.register_parameter("bias_scores", None)
+
+    @property
+    def keep_fraction(self) -> float:
+        """Share of the entries kept, in ``(0, 1]``; may be changed between training runs."""
+        return self._keep_fraction
+
+    @keep_fraction.setter
+    def keep_fraction(self, value: float) -> None:
+        self._keep_fraction = _check_keep_fraction(value)
+
+    def _soft_mask(self, scores: torch.Tensor) -> torch.Tensor:
+        return TopKMask.apply(scores.abs(), self.keep_fraction)
+
+    def mask(self) -> torch.Tensor:
+        """The current supermask ``M`` of the weight: a bool tensor shaped like ``weight``.
+
+        It can be passed to ``torch.nn.utils.prune.custom_from_mask`` on an ``nn.Linear``
+        holding the same weight.
+        """
+        with torch.no_grad():
+            return self._soft_mask(self.scores).bool()
+
+    def bias_mask(self) -> torch.Tensor | None:
+        """The supermask of the bias (bool, shape ``(out_features,)``), or ``None`` without bias."""
+        if self.bias_scores is None:
+            return None
+        with torch.no_grad():
+            return self._soft_mask(self.bias_scores).bool()
+
+    def effective_weight(self) -> torch.Tensor:
+        """``W ⊙ M``, the weight the forward pass uses, differentiable with respect to the scores.
+
+        Call ``.detach()`` on the result to inspect it without building a graph.
+        """
+        return self.weight * self._soft_mask(self.scores)
+
+    def effective_bias(self) -> torch.Tensor | None:
+        """The pruned bias ``b ⊙ M_b``, or ``None`` for a layer without bias."""
+        if self.bias is None:
+            return None
+        return self.bias * self._soft_mask(self.bias_scores)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x, self.effective_weight(), self.effective_bias())
+
+    def to_linear(self) -> nn.Linear:
+        """An ordinary ``nn.Linear`` holding the pruned weight ``W ⊙ M`` (and pruned bias)."""
+        linear = nn.Linear(self.in_features, self.out_features, bias=self.bias is not None)
+        linear = linear.to(device=self.weight.device, dtype=self.weight.dtype)
+        with torch.no_grad():
+            linear.weight.copy_(self.effective_weight())
+            if self.bias is not None:
+                linear.bias.copy_(self.effective_bias())
+        return linear
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"keep_fraction={self.keep_fraction:g}, bias={self.bias is not None}, weight_init={self.weight_init!r}"
+        )
+
+
+def _check_widths(widths) -> list[int]:
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise TypeError(f"widths must be a sequence of layer widths such as (64, 256, 10); got {type(widths).__name__}")
+    if len(widths) < 2:
+        raise ValueError(f"widths must list at least an input and an output width; got {list(widths)}")
+    return [check_int(f"widths[{i}]", w, low=1) for i, w in enumerate(widths)]
+
+
+class SupermaskMLP(nn.Sequential):
+    """A random bias-free ReLU MLP of :class:`SupermaskLinear` layers, trained by edge-popup.
+
+    For ``widths = (d_0, d_1, …, d_l)`` it computes
+    ``x ↦ (W_l ⊙ M_l) σ(⋯ σ((W_1 ⊙ M_1) x))`` with ``σ = ReLU`` and no ReLU after the last
+    layer (the outputs are logits); ``W_i`` is ``d_i × d_{i−1}``, frozen and random, and ``M_i``
+    its supermask. With ``keep_fraction=1`` nothing is pruned: the plain random network.
+
+    Args:
+        widths: layer widths ``(d_0, …, d_l)``, at least two positive integers.
+        keep_fraction: one share in ``(0, 1]`` for every layer, or a sequence of ``l`` shares,
+            one per layer.
+        weight_init: the law of the random weights, one of :data:`WEIGHT_INITS`.
+        generator: a CPU ``torch.Generator`` for all weights and scores (``None``: global).
+    """
+
+    def __init__(
+        self,
+        widths: Sequence[int],
+        *,
+        keep_fraction: float | Sequence[float],
+        weight_init: str = "signed_constant",
+        generator: torch.Generator | None = None,
+    ) -> None:
+        widths = _check_widths(widths)
+        n_layers = len(widths) - 1
+        if isinstance(keep_fraction, Sequence) and not isinstance(keep_fraction, (str, bytes)):
+            if len(keep_fraction) != n_layers:
+                raise ValueError(f"keep_fraction must be one number or {n_layers} numbers (one per layer); got {len(keep_fraction)}")
+            fractions = [_check_keep_fraction(f, f"keep_fraction[{i}]") for i, f in enumerate(keep_fraction)]
+        else:
+            fractions = [_check_keep_fraction(keep_fraction)] * n_layers
+        weight_init = check_choice("weight_init", weight_init, WEIGHT_INITS)
+        generator = _check_generator(generator)
+
+        modules: list[nn.Module] = []
+        for i in range(n_layers):
+            modules.append(
+                SupermaskLinear(
+                    widths[i], widths[i + 1], keep_fraction=fractions[i], weight_init=weight_init, generator=generator
+                )
+            )
+            if i < n_layers - 1:
+                modules.append(nn.ReLU())
+        super().__init__(*modules)
+        self.widths = tuple(widths)
+
+    def supermask_layers(self) -> list[SupermaskLinear]:
+        """The :class:`SupermaskLinear` layers, input to output."""
+        return [m for m in self if isinstance(m, SupermaskLinear)]
+
+    def masks(self) -> list[torch.Tensor]:
+        """The current supermasks ``M_1, …, M_l`` as bool tensors."""
+        return [layer.mask() for layer in self.supermask_layers()]
+
+    def to_sequential(self) -> nn.Sequential:
+        """The pruned network as an ordinary ``nn.Sequential`` of ``nn.Linear`` and ``nn.ReLU``.
+
+        Its weights are ``W_i ⊙ M_i``; it computes the same function as this model.
+        """
+        return nn.Sequential(*(m.to_linear() if isinstance(m, SupermaskLinear) else nn.ReLU() for m in self))
+
+
+def dense_mlp(widths: Sequence[int], *, generator: torch.Generator | None = None) -> nn.Sequential:
+    """An ordinary trainable bias-free ReLU MLP with the same shape as :class:`SupermaskMLP`.
+
+    ``x ↦ W_l σ(⋯ σ(W_1 x))``, every ``W_i`` trainable and initialised as PyTorch's
+    ``nn.Linear`` does, ``U[−1/√d_{i−1}, 1/√d_{i−1}]``. The "trained dense" reference of
+    chapters 1 and 6.
+
+    Args:
+        widths: layer widths ``(d_0, …, d_l)``, at least two positive integers.
+        generator: a CPU ``torch.Generator`` for the initial weights (``None``: global).
+    """
+    widths = _check_widths(widths)
+    generator = _check_generator(generator)
+    modules: list[nn.Module] = []
+    for i in range(len(widths) - 1):
+        linear = nn.Linear(widths[i], widths[i + 1], bias=False)
+        with torch.no_grad():
+            linear.weight.copy_(_draw_uniform(tuple(linear.weight.shape), 1.0 / math.sqrt(widths[i]), generator))
+        modules.append(linear)
+        if i < len(widths) - 2:
+            modules.append(nn.ReLU())
+    return nn.Sequential(*modules)
+
+
+@dataclass(frozen=True)
+class TrainingHistory:
+    """What :func:`train` measured, one entry per epoch.
+
+    Attributes:
+        train_loss: mean cross-entropy over the epoch's mini-batches.
+        test_accuracy: share of test images classified correctly after the epoch, in [0, 1].
+        epoch_seconds: wall-clock time of the epoch (training and evaluation).
+    """
+
+    train_loss: tuple[float, ...]
+    test_accuracy: tuple[float, ...]
+    epoch_seconds: tuple[float, ...]
+
+    @property
+    def final_test_accuracy(self) -> float:
+        """Test accuracy after the last epoch."""
+        return self.test_accuracy[-1]
+
+    @property
+    def total_seconds(self) -> float:
+        """Wall-clock time of the whole run."""
+        return sum(self.epoch_seconds)
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    for tensor in model.parameters():
+        return tensor.device
+    return torch.device("cpu")
+
+
+@torch.no_grad()
+def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, batch_size: int = 4096) -> float:
+    """Share of the rows of ``X`` whose largest logit is the label ``y``: ``mean(argmax f(x) = y)``.
+
+    Computed on the model's device in evaluation mode, in chunks of ``batch_size`` rows; the
+    model's training mode is restored afterwards.
+
+    Args:
+        model: a classifier returning logits of shape ``(N, num_classes)``.
+        X: inputs, shape ``(N, …)``.
+        y: int64 labels, shape ``(N,)``.
+        batch_size: rows per chunk, at least 1.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    if not isinstance(X, torch.Tensor) or not isinstance(y, torch.Tensor):
+        raise TypeError("X and y must be torch tensors")
+    if y.ndim != 1 or X.shape[0] != y.shape[0] or y.numel() == 0:
+        raise ValueError(f"X and y must hold the same positive number of rows, y one label per row; got X {tuple(X.shape)}, y {tuple(y.shape)}")
+    batch_size = check_int("batch_size", batch_size, low=1)
+    device = _model_device(model)
+    was_training = model.training
+    model.eval()
+    try:
+        correct = 0
+        for start in range(0, X.shape[0], batch_size):
+            logits = model(X[start : start + batch_size].to(device))
+            correct += int((logits.argmax(dim=1) == y[start : start + batch_size].to(device)).sum())
+    finally:
+        model.train(was_training)
+    return correct / y.shape[0]
+
+
+def train(
+    model: nn.Module,
+    data: Dataset,
+    *,
+    epochs: int,
+    lr: float,
+    batch_size: int = 64,
+    optimizer: str = "sgd",
+    momentum: float = 0.9,
+    weight_decay: float = 5e-4,
+    cosine: bool = True,
+    device: str | torch.device | None = None,
+    seed: int = 0,
+    progress: bool = True,
+) -> TrainingHistory:
+    """Train ``model`` on ``data`` by minimising the cross-entropy with mini-batch SGD or Adam.
+
+    Only parameters with ``requires_grad=True`` are optimised, so the same function serves both
+    networks of chapter 1: for a :class:`SupermaskMLP` it trains the scores (edge-popup) and
+    leaves the random weights ``W_i`` bit-for-bit unchanged; for :func:`dense_mlp` it trains
+    the weights. With ``cosine=True`` the learning rate follows
+    ``lr · (1 + cos(π t / T)) / 2`` over the ``T`` mini-batch steps of the run (Ramanujan et
+    al. use cosine decay, SGD with momentum 0.9 and weight decay 5e-4).
+
+    The model is moved to ``device`` in place. On the CPU the run is deterministic given
+    ``seed`` (which orders the mini-batches) and the model's initial state.
+
+    Args:
+        model: the network to train, returning logits.
+        data: a :class:`~lthbook.data.Dataset` (e.g. from :func:`~lthbook.data.load_digits`).
+        epochs: passes over the training set, at least 1.
+        lr: initial learning rate, positive.
+        batch_size: training images per step, at least 1.
+        optimizer: ``"sgd"`` (with ``momentum``) or ``"adam"``.
+        momentum: SGD momentum in ``[0, 1)``; ignored by Adam.
+        weight_decay: L2 penalty coefficient, at least 0.
+        cosine: decay the learning rate along a cosine to 0; ``False`` keeps it constant.
+        device: where to train; ``None`` means CUDA when available, else CPU.
+        seed: seed of the mini-batch order, an integer in ``[0, 2**63 - 1]``.
+        progress: show a ``tqdm`` bar over the epochs.
+
+    Returns:
+        A :class:`TrainingHistory` with per-epoch training loss, test accuracy and time.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be an lthbook.data.Dataset (e.g. from load_digits()); got {type(data).__name__}")
+    epochs = check_int("epochs", epochs, low=1)
+    lr = check_float("lr", lr, low=0.0, low_inclusive=False)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    optimizer = check_choice("optimizer", optimizer, ("sgd", "adam"))
+    momentum = check_float("momentum", momentum, low=0.0, high=1.0, high_inclusive=False)
+    weight_decay = check_float("weight_decay", weight_decay, low=0.0)
+    if not isinstance(cosine, bool):
+        raise TypeError(f"cosine must be True or False; got {cosine!r}")
+    device = resolve_device(device)
+    seed = check_int("seed", seed, low=0, high=2**63 - 1)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    if not trainable:
+        raise ValueError("model has no parameter with requires_grad=True: there is nothing to train")
+
+    model.to(device)
+    X_train, y_train = data.X_train.to(device), data.y_train.to(device)
+    n_train = X_train.shape[0]
+    steps_per_epoch = math.ceil(n_train / batch_size)
+    if optimizer == "sgd":
+        opt = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    else:
+        opt = torch.optim.Adam(trainable, lr=lr, weight_decay=weight_decay)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch) if cosine else None
+    order_rng = torch.Generator().manual_seed(seed)
+
+    losses, accuracies, seconds = [], [], []
+    bar = tqdm(range(epochs), desc=f"training on {data.name}", disable=not progress, leave=False)
+    for _ in bar:
+        start_time = time.perf_counter()
+        model.train()
+        order = torch.randperm(n_train, generator=order_rng).to(device)
+        loss_sum = torch.zeros((), device=device)
+        for step in range(steps_per_epoch):
+            batch = order[step * batch_size : (step + 1) * batch_size]
+            loss = F.cross_entropy(model(X_train[batch]), y_train[batch])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            if schedule is not None:
+                schedule.step()
+            loss_sum += loss.detach()
+        losses.append(float(loss_sum) / steps_per_epoch)
+        accuracies.append(accuracy(model, data.X_test, data.y_test))
+        seconds.append(time.perf_counter() - start_time)
+        bar.set_postfix(loss=f"{losses[-1]:.3f}", test_acc=f"{accuracies[-1]:.3f}")
+    return TrainingHistory(tuple(losses), tuple(accuracies), tuple(seconds))

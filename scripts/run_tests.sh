@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up from a fresh clone and run every test: lthbook's unit tests, nbval on every chapter
+# (each notebook in its own kernel, outputs compared strictly except tagged cells), and the
+# browser tests of the built HTML in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+bash scripts/build_book.sh
+LTHBOOK_REQUIRE_HTML=1 .venv/bin/python -m pytest tests chapters \
+  --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider

