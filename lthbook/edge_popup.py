@@ -2,14 +2,14 @@
 
 Ramanujan et al. (CVPR 2020, "What's hidden in a randomly weighted neural network?") give every
 weight ``w`` of a network a learnable *score* ``s`` and never change the weights themselves.
-The forward pass of a layer uses the pruned weight matrix
+The forward pass of a layer uses the pruned weight matrix::
 
-    W ⊙ M,    M = 1 on the ``k`` entries of largest |s|,  0 elsewhere,   k = kept_count(W.numel(), keep_fraction)
+    W ⊙ M,   M = 1 on the k entries of largest |s| and 0 elsewhere,   k = kept_count(W.numel(), keep_fraction)
 
 (``⊙`` is the entry-wise product, ``M`` the layer's binary *supermask*), chosen anew at every
 step *within each weight tensor*. The top-k selection has zero gradient almost everywhere, so
 the backward pass treats it as the identity (a *straight-through* estimator): the gradient
-with respect to ``M`` is handed to the ranking values ``|s|`` unchanged, hence
+with respect to ``M`` is handed to the ranking values ``|s|`` unchanged, hence::
 
     ∂L/∂s = sign(s) · ∂L/∂M = sign(s) · W ⊙ ∂L/∂(W ⊙ M),
 
@@ -28,6 +28,7 @@ Contents: :class:`TopKMask` (the autograd function), :class:`SupermaskLinear`,
 :class:`SupermaskMLP`, :func:`dense_mlp` (the trained-dense reference), :func:`train` and
 :func:`accuracy`.
 """
+
 from __future__ import annotations
 
 import math
@@ -67,7 +68,10 @@ def _check_generator(generator) -> torch.Generator | None:
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
     if generator is not None and generator.device.type != "cpu":
-        raise ValueError(f"generator must be a CPU torch.Generator (draws happen on the CPU); got one on {generator.device}")
+        raise ValueError(
+            "generator must be a CPU torch.Generator (weights are drawn on the CPU); "
+            f"got one on {generator.device}"
+        )
     return generator
 
 
@@ -116,7 +120,9 @@ def _draw_uniform(shape: tuple[int, ...], bound: float, generator: torch.Generat
     return (2 * torch.rand(shape, generator=generator) - 1) * bound
 
 
-def _draw_weight(shape: tuple[int, ...], fan_in: int, weight_init: str, generator: torch.Generator | None) -> torch.Tensor:
+def _draw_weight(
+    shape: tuple[int, ...], fan_in: int, weight_init: str, generator: torch.Generator | None
+) -> torch.Tensor:
     if weight_init == "signed_constant":
         std = math.sqrt(2.0) / math.sqrt(fan_in)  # Kaiming's std for ReLU: gain √2 over √fan_in
         signs = 2 * torch.randint(0, 2, shape, generator=generator, dtype=torch.float32) - 1
@@ -181,10 +187,14 @@ class SupermaskLinear(nn.Module):
 
         shape = (out_features, in_features)
         score_bound = 1.0 / math.sqrt(in_features)
-        self.weight = nn.Parameter(_draw_weight(shape, in_features, weight_init, generator), requires_grad=False)
+        self.weight = nn.Parameter(
+            _draw_weight(shape, in_features, weight_init, generator), requires_grad=False
+        )
         self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
         if bias:
-            self.bias = nn.Parameter(_draw_weight((out_features,), in_features, weight_init, generator), requires_grad=False)
+            self.bias = nn.Parameter(
+                _draw_weight((out_features,), in_features, weight_init, generator), requires_grad=False
+            )
             self.bias_scores = nn.Parameter(_draw_uniform((out_features,), score_bound, generator))
         else:
             self.register_parameter("bias", None)
@@ -247,13 +257,16 @@ class SupermaskLinear(nn.Module):
     def extra_repr(self) -> str:
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
-            f"keep_fraction={self.keep_fraction:g}, bias={self.bias is not None}, weight_init={self.weight_init!r}"
+            f"keep_fraction={self.keep_fraction:g}, bias={self.bias is not None}, "
+            f"weight_init={self.weight_init!r}"
         )
 
 
 def _check_widths(widths) -> list[int]:
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a sequence of layer widths such as (64, 256, 10); got {type(widths).__name__}")
+        raise TypeError(
+            f"widths must be a sequence of layer widths such as (64, 256, 10); got {type(widths).__name__}"
+        )
     if len(widths) < 2:
         raise ValueError(f"widths must list at least an input and an output width; got {list(widths)}")
     return [check_int(f"widths[{i}]", w, low=1) for i, w in enumerate(widths)]
@@ -287,7 +300,10 @@ class SupermaskMLP(nn.Sequential):
         n_layers = len(widths) - 1
         if isinstance(keep_fraction, Sequence) and not isinstance(keep_fraction, (str, bytes)):
             if len(keep_fraction) != n_layers:
-                raise ValueError(f"keep_fraction must be one number or {n_layers} numbers (one per layer); got {len(keep_fraction)}")
+                raise ValueError(
+                    f"keep_fraction must be one number or {n_layers} numbers (one per layer); "
+                    f"got {len(keep_fraction)}"
+                )
             fractions = [_check_keep_fraction(f, f"keep_fraction[{i}]") for i, f in enumerate(keep_fraction)]
         else:
             fractions = [_check_keep_fraction(keep_fraction)] * n_layers
@@ -298,13 +314,23 @@ class SupermaskMLP(nn.Sequential):
         for i in range(n_layers):
             modules.append(
                 SupermaskLinear(
-                    widths[i], widths[i + 1], keep_fraction=fractions[i], weight_init=weight_init, generator=generator
+                    widths[i],
+                    widths[i + 1],
+                    keep_fraction=fractions[i],
+                    weight_init=weight_init,
+                    generator=generator,
                 )
             )
             if i < n_layers - 1:
                 modules.append(nn.ReLU())
         super().__init__(*modules)
         self.widths = tuple(widths)
+
+    def __getitem__(self, index: int | slice) -> nn.Module:
+        # nn.Sequential rebuilds a slice with self.__class__, whose constructor takes widths.
+        if isinstance(index, slice):
+            return nn.Sequential(*list(self)[index])
+        return super().__getitem__(index)
 
     def supermask_layers(self) -> list[SupermaskLinear]:
         """The :class:`SupermaskLinear` layers, input to output."""
@@ -339,7 +365,9 @@ def dense_mlp(widths: Sequence[int], *, generator: torch.Generator | None = None
     for i in range(len(widths) - 1):
         linear = nn.Linear(widths[i], widths[i + 1], bias=False)
         with torch.no_grad():
-            linear.weight.copy_(_draw_uniform(tuple(linear.weight.shape), 1.0 / math.sqrt(widths[i]), generator))
+            linear.weight.copy_(
+                _draw_uniform(tuple(linear.weight.shape), 1.0 / math.sqrt(widths[i]), generator)
+            )
         modules.append(linear)
         if i < len(widths) - 2:
             modules.append(nn.ReLU())
@@ -395,7 +423,10 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, batch_size: 
     if not isinstance(X, torch.Tensor) or not isinstance(y, torch.Tensor):
         raise TypeError("X and y must be torch tensors")
     if y.ndim != 1 or X.shape[0] != y.shape[0] or y.numel() == 0:
-        raise ValueError(f"X and y must hold the same positive number of rows, y one label per row; got X {tuple(X.shape)}, y {tuple(y.shape)}")
+        raise ValueError(
+            "X and y must hold the same positive number of rows, y one label per row; "
+            f"got X {tuple(X.shape)}, y {tuple(y.shape)}"
+        )
     batch_size = check_int("batch_size", batch_size, low=1)
     device = _model_device(model)
     was_training = model.training
@@ -457,7 +488,9 @@ def train(
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
     if not isinstance(data, Dataset):
-        raise TypeError(f"data must be an lthbook.data.Dataset (e.g. from load_digits()); got {type(data).__name__}")
+        raise TypeError(
+            f"data must be an lthbook.data.Dataset (e.g. from load_digits()); got {type(data).__name__}"
+        )
     epochs = check_int("epochs", epochs, low=1)
     lr = check_float("lr", lr, low=0.0, low_inclusive=False)
     batch_size = check_int("batch_size", batch_size, low=1)
@@ -480,7 +513,9 @@ def train(
         opt = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     else:
         opt = torch.optim.Adam(trainable, lr=lr, weight_decay=weight_decay)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch) if cosine else None
+    schedule = (
+        torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch) if cosine else None
+    )
     order_rng = torch.Generator().manual_seed(seed)
 
     losses, accuracies, seconds = [], [], []

@@ -26,7 +26,7 @@ _COLAB_GPU_HINT = (
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """What :func:`setup` did: the seed it used, the device chosen and the library versions."""
+    """What :func:`lthbook.setup` did: the seed it used, the device chosen and the library versions."""
 
     seed: int
     device: torch.device
@@ -52,7 +52,7 @@ def setup(seed: int = 0, *, device: str | torch.device | None = None, verbose: b
         verbose: print one line of versions and the device (and a GPU hint on Colab without one).
 
     Returns:
-        A :class:`SessionInfo` with the seed, the device and the versions.
+        A :class:`~lthbook.session.SessionInfo` with the seed, the device and the versions.
     """
     seed = check_int("seed", seed, low=0, high=2**32 - 1)
     dev = resolve_device(device)

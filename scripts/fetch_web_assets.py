@@ -17,11 +17,12 @@ against the sha512 integrity pinned below (the value the registry publishes as
                                 files above instead of a CDN (written by this script)
     DEST/vendor/versions.json   what was fetched, with a sha256 of every file
 
-DEST defaults to ``_build/web_assets`` in the repository: git ignores ``_build``,
-Sphinx never reads it as a source, and nothing lands in ``_static/`` (Jupyter Book
-would add every JavaScript file found there to every page). ``_config.yml``
-copies DEST into the site root with Sphinx's ``html_extra_path`` and points
-``mathjax_path`` and MyST-NB's ``nb_ipywidgets_js`` at ``vendor/``.
+DEST defaults to ``_web_assets`` in the repository, which git ignores and
+``_config.yml`` excludes from the book's sources; nothing lands in ``_static/``
+(Jupyter Book would add every JavaScript file found there to every page).
+``_config.yml`` copies DEST into the site root with Sphinx's ``html_extra_path``
+and points ``mathjax_path`` and MyST-NB's ``nb_ipywidgets_js`` at ``vendor/``;
+a build without DEST fails with "html_extra_path entry ... does not exist".
 
 The script is idempotent: when every file listed in ``versions.json`` is present
 with the recorded hash and the pinned versions have not changed, it downloads
@@ -52,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DEST = REPO_ROOT / "_build" / "web_assets"
+DEFAULT_DEST = REPO_ROOT / "_web_assets"
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
 VENDOR = "vendor"
 MANIFEST = "versions.json"
@@ -88,7 +89,7 @@ def _select_mathjax(path: str) -> str | None:
     prefix = "package/es5/"
     if not path.startswith(prefix):
         return None
-    rel = path[len(prefix):]
+    rel = path[len(prefix) :]
     if "/" in rel or rel == "tex-chtml.js":
         return rel
     return None
@@ -109,7 +110,7 @@ def _select_html_manager(path: str) -> str | None:
     prefix = "package/dist/"
     if not path.startswith(prefix):
         return None
-    rel = path[len(prefix):]
+    rel = path[len(prefix) :]
     if "/" in rel:
         return None
     if rel in ("embed-amd.js", "embed.js.LICENSE.txt") or rel.endswith(_FONT_SUFFIXES):
@@ -149,19 +150,69 @@ PACKAGES: tuple[Package, ...] = (
 # Loaded after require.js and before embed-amd.js (see nb_ipywidgets_js in
 # _config.yml). The paths are worked out from this script's own URL, so the
 # same file works for pages at any depth of the site.
-WIDGETS_CONFIG_JS = """\
-// Written by scripts/fetch_web_assets.py. Makes the ipywidgets HTML manager
-// (html-manager/embed-amd.js) load everything from this site, never from a CDN.
+WIDGETS_CONFIG_JS = r"""// Written by scripts/fetch_web_assets.py; loaded after require.js and before
+// html-manager/embed-amd.js. Makes the ipywidgets HTML manager work from this
+// site alone, with no CDN.
 (function () {
+  "use strict";
   var script = document.currentScript;
-  var vendor = script.src.replace(/[^\\/]*$/, "");
-  // Fonts and other files that the widget CSS refers to lie beside embed-amd.js.
-  window.__jupyter_widgets_assets_path__ = vendor + "html-manager/";
-  // The standard widgets (base, controls, output) are bundled in embed-amd.js.
-  // A widget library that is not would be fetched from jsDelivr; send that
-  // request to this site instead, where it fails visibly rather than silently
-  // depending on the network.
+  var vendor = script.src.replace(/[^\/]*$/, "");  // this folder, with "/"
+  var assets = vendor + "html-manager/";
+
+  // embed-amd.js defines @jupyter-widgets/base, controls and html-manager as
+  // named AMD modules; each works out where its fonts live from its module
+  // URL, which RequireJS derives from these paths (by default, from the page's
+  // own folder, where they are not).
+  window.requirejs.config({
+    baseUrl: vendor + "npm/",
+    paths: {
+      "@jupyter-widgets": assets.slice(0, -1),
+      "@jupyter-widgets/html-manager/dist": assets.slice(0, -1)
+    }
+  });
+  window.__jupyter_widgets_assets_path__ = assets;
+
+  // A widget library that embed-amd.js does not bundle would be fetched from
+  // jsDelivr. Send that request to this site instead, where it fails visibly
+  // rather than silently depending on the network.
   script.setAttribute("data-jupyter-widgets-cdn", vendor + "npm/");
+
+  // ipywidgets 8 typesets widget labels with the MathJax 2 call
+  // MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]), which throws under
+  // MathJax 3. Widgets render on the window's load event, after the deferred
+  // MathJax script has run, so provide the call then, in MathJax 3 terms. In
+  // Jupyter, labels may use $...$, which MathJax 3 does not look for by
+  // default: rewrite it as \(...\) in plain-text labels first.
+  function dollarsToDelimiters(element) {
+    if (element.childElementCount > 0) {
+      return;
+    }
+    element.textContent = element.textContent.replace(
+      /\$\$([^$]+)\$\$|\$([^$]+)\$/g,
+      function (match, display, inline) {
+        return display !== undefined ? "\\[" + display + "\\]" : "\\(" + inline + "\\)";
+      }
+    );
+  }
+  window.addEventListener("load", function () {
+    var mathjax = window.MathJax;
+    if (!mathjax || mathjax.Hub || !mathjax.startup) {
+      return;
+    }
+    mathjax.Hub = {
+      Queue: function (command) {
+        var element = command && command[2];
+        if (element) {
+          dollarsToDelimiters(element);
+        }
+        mathjax.startup.promise = mathjax.startup.promise.then(function () {
+          return mathjax.typesetPromise(element ? [element] : undefined);
+        }).catch(function (error) {
+          console.error("MathJax could not typeset a widget label:", error);
+        });
+      }
+    };
+  });
 })();
 """
 
@@ -194,7 +245,7 @@ def _download(url: str) -> bytes:
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             last_error = error
             if attempt < DOWNLOAD_ATTEMPTS:
-                time.sleep(2 ** attempt)
+                time.sleep(2**attempt)
     raise FetchError(
         f"cannot download {url}: {last_error}.\n"
         "The book's HTML needs MathJax, RequireJS and the ipywidgets HTML manager from "
@@ -229,12 +280,15 @@ def _write_tree(directory: Path, files: dict[str, bytes]) -> None:
     so that an interrupted run never leaves a half-written tree in place."""
     staging = directory.with_name(f".{directory.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    for rel, content in files.items():
-        path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    shutil.rmtree(directory, ignore_errors=True)
-    staging.rename(directory)
+    try:
+        for rel, content in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        shutil.rmtree(directory, ignore_errors=True)
+        staging.rename(directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _read_manifest(vendor: Path) -> dict:

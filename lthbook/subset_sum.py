@@ -1,0 +1,819 @@
+"""Random SubsetSum: exact batched solvers, the worst case over all targets, coefficient laws.
+
+The problem
+-----------
+Given n real coefficients x_1, …, x_n and a target z, SubsetSum asks for the subset
+S ⊆ {1, …, n} whose sum comes closest to z:
+
+    ε*(x, z) = min over S of |z − Σ_{i∈S} x_i|.
+
+The best error for z is the distance from z to the set of the 2^n subset sums, and the worst
+case over a whole interval of targets is half the largest gap between consecutive sums (edges
+included; see :func:`worst_case_error`).
+
+**Lueker's theorem** (Random Structures & Algorithms 12(1), 1998), as the book states it:
+there is a universal constant C such that, if X_1, …, X_n are i.i.d. U[−1, 1] and
+n ≥ C log₂(2/ε), then with probability at least 1 − ε, **for every** z ∈ [−1, 1] there is a
+subset S with |z − Σ_{i∈S} X_i| ≤ ε. One draw of n numbers serves all targets at once; that is
+why one random network can be pruned to approximate every target network. The result holds,
+with another constant, for any law that contains a uniform component, such as the product
+a·b of two independent U[−1, 1] variables (density −ln|z|/2 on [−1, 1]), the law of the
+coefficients that the ReLU construction produces (chapter 3).
+
+Chapter 2 (``chapters/02_random_subset_sum.ipynb``) derives all of this and measures the
+constant C with the functions below.
+
+What is here
+------------
+* :func:`solve` — the exact optimum for a batch of instances, by meet-in-the-middle:
+  O(2^{n/2}) work per instance instead of 2^n. 397,000 instances at n = 21 (the paper's
+  Experiment 1, 77,266 s with Gurobi on 36 cores) take seconds on two CPU cores; see
+  ``benchmarks/subset_sum.py``.
+* :func:`brute_force` — all 2^n sums; the obviously correct oracle for tests (n ≤ 22).
+* :func:`worst_case_error` — sup over z ∈ [lo, hi] of the optimal error, exactly.
+* :func:`sample_coefficients` — the coefficient laws ``"uniform"``, ``"product"``,
+  ``"gaussian"``.
+* :func:`milp` — the paper's mixed-integer formulation, solved by HiGHS through SciPy: the
+  reference the benchmark and chapter 2 compare against, not a production solver.
+* :func:`subset_value` — the float64 sum of a subset, in the fixed order every function here
+  uses.
+
+Floating point, and exactly what "exact" means
+----------------------------------------------
+Everything is float64: optimal errors at n = 21 are about 1e-6 to 1e-7, below float32's
+resolution. The **value** of a mask is the float64 sum of the selected coefficients added one
+at a time in index order, ``((x_{i1} + x_{i2}) + x_{i3}) + …`` with i1 < i2 < …
+(:func:`subset_value`), and its **error** is ``|z − value|`` in float64. Every solver computes
+``value`` and ``error`` from the mask it returns in exactly this way.
+
+* :func:`brute_force` evaluates this float64 error for all 2^n masks: its ``error`` is the
+  exact minimum of the float64 error over all masks, bit for bit.
+* :func:`solve` finds the mask by an exact search on the instance rounded to a fixed-point
+  grid 2^−s ≤ Σ|x_i| · 2^−57 (integers below 2^60, so every comparison is exact). Its
+  guarantee, for every instance, with eps64 = 2^−52 the float64 machine epsilon::
+
+      0 ≤ solve(x, z).error − brute_force(x, z).error ≤ 2 n · eps64 · (Σ_i |x_i| + |z|)
+
+  (the gap is the rounding of float64 summation and of the grid, both far below the
+  optimum). The left inequality is exact. Where the optimal mask is unique and beats every
+  other mask by more than that bound, both functions return the same mask and bit-identical
+  ``value`` and ``error``. Ties — masks with equal errors, as zero or repeated coefficients
+  produce — may be broken differently by different routes.
+"""
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ._validation import as_float64_tensor, check_choice, check_float, check_int, resolve_device
+
+__all__ = [
+    "SubsetSumSolution",
+    "MilpSolution",
+    "solve",
+    "brute_force",
+    "worst_case_error",
+    "sample_coefficients",
+    "milp",
+    "subset_value",
+    "DEFAULT_MEMORY_BUDGET_BYTES",
+    "BRUTE_FORCE_MAX_N",
+    "COEFFICIENT_LAWS",
+    "SOLVE_BACKENDS",
+]
+
+#: Default cap on the working memory of one call (1 GiB); every function takes
+#: ``memory_budget_bytes`` to override it. Work is split into chunks that fit.
+DEFAULT_MEMORY_BUDGET_BYTES = 1 << 30
+#: Largest n that :func:`brute_force` accepts (2^22 ≈ 4.2 million sums per instance).
+BRUTE_FORCE_MAX_N = 22
+#: The coefficient laws of :func:`sample_coefficients`.
+COEFFICIENT_LAWS = ("uniform", "product", "gaussian")
+#: The routes of :func:`solve`: ``"auto"`` takes NumPy on the CPU and torch elsewhere.
+SOLVE_BACKENDS = ("auto", "numpy", "torch")
+
+# Integers are converted to float64 only when exact: |x| ≤ 2^53.
+_MAX_EXACT_INTEGER = 2**53
+# The fixed-point grid of `solve`: scaled coefficients sum to at most 2^58, the clamped target
+# is at most 2^59 in size, so every half-sum, difference and sort key below fits in an int64.
+_GRID_BITS = 58
+# Bytes of working memory per instance and per subset sum of either half in the
+# meet-in-the-middle routes (a handful of int64 arrays as long as the two halves together).
+_MITM_BYTES_PER_SUM = 64
+# Instances per chunk in the NumPy route: a chunk's arrays (~0.2 MB per instance at n = 21)
+# then stay in the processor's caches. Measured on a 2-core AMD EPYC; larger chunks are slower.
+_NUMPY_CHUNK_BYTES = 8 << 20
+# Bytes per sum when all 2^n sums of one shared coefficient vector are tabulated and sorted.
+_TABLE_BYTES_PER_SUM = 24
+# Bytes per sum and instance in `brute_force` and `worst_case_error`.
+_ENUMERATION_BYTES_PER_SUM = 40
+# Preferred size of one chunk of `worst_case_error` and `brute_force` (smaller than the budget:
+# a chunk that stays in cache and reuses its memory is faster).
+_CHUNK_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class SubsetSumSolution:
+    """Solutions of a batch of B SubsetSum instances with n coefficients each.
+
+    Attributes:
+        mask: bool tensor ``(B, n)``; ``mask[b, i]`` says whether x_i is in the subset S_b.
+        value: float64 ``(B,)``, Σ_{i∈S_b} x_i summed in index order (:func:`subset_value`).
+        error: float64 ``(B,)``, |z_b − value_b|.
+    """
+
+    mask: torch.Tensor
+    value: torch.Tensor
+    error: torch.Tensor
+
+
+@dataclass(frozen=True)
+class MilpSolution(SubsetSumSolution):
+    """What :func:`milp` returns: a :class:`SubsetSumSolution` plus the solver's verdict.
+
+    Attributes:
+        proven_optimal: bool ``(B,)``; HiGHS proved the returned mask optimal (for its
+            tolerances) within the time limit.
+        status: one string per instance: ``"optimal"``, ``"time_limit"`` (the best mask found
+            in time, possibly not optimal), ``"infeasible"`` (no subset within ``eps``) or
+            ``"failed"``. Where no mask was found, ``mask`` is all False and ``value`` and
+            ``error`` are NaN.
+        seconds: float64 ``(B,)``, the wall time HiGHS took for each instance.
+    """
+
+    proven_optimal: torch.Tensor
+    status: tuple[str, ...]
+    seconds: torch.Tensor
+
+
+# ----------------------------------------------------------------------------------------
+# Public functions
+# ----------------------------------------------------------------------------------------
+
+
+def subset_value(coefficients, mask) -> torch.Tensor:
+    """Σ_{i∈S} x_i for each mask, in float64, adding the selected x_i one at a time in index order.
+
+    This is the one summation order of the module: :func:`solve`, :func:`brute_force` and
+    :func:`milp` report ``value = subset_value(coefficients, mask)``, so their errors can be
+    compared bit for bit. (``(mask * x).sum(-1)`` may differ from it in the last bit.)
+
+    Args:
+        coefficients: ``(n,)`` or ``(B, n)`` real numbers x.
+        mask: bool ``(n,)`` or ``(B, n)``, broadcastable against ``coefficients``.
+
+    Returns:
+        float64 tensor of the broadcast batch shape (a scalar tensor for two 1-D inputs), on
+        the device of ``mask`` when it is a tensor, else of ``coefficients``.
+    """
+    if isinstance(mask, torch.Tensor):
+        device = mask.device
+    elif isinstance(coefficients, torch.Tensor):
+        device = coefficients.device
+    else:
+        device = torch.device("cpu")
+    x = _as_real_tensor("coefficients", coefficients, device=device, ndim=(1, 2))
+    mask = torch.as_tensor(mask, device=device)
+    if mask.dtype != torch.bool:
+        raise TypeError(f"mask must be a bool tensor or array; got dtype {mask.dtype}")
+    if mask.ndim not in (1, 2) or mask.shape[-1] != x.shape[-1]:
+        raise ValueError(
+            f"mask must have shape (n,) or (B, n) with n = {x.shape[-1]} matching coefficients; "
+            f"got {tuple(mask.shape)}"
+        )
+    try:
+        x, mask = torch.broadcast_tensors(x, mask)
+    except RuntimeError as err:
+        raise ValueError(
+            f"mask {tuple(mask.shape)} and coefficients {tuple(x.shape)} do not broadcast"
+        ) from err
+    return _ordered_sum(x, mask)
+
+
+def solve(
+    coefficients,
+    targets,
+    *,
+    device: str | torch.device | None = None,
+    memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
+    backend: str = "auto",
+) -> SubsetSumSolution:
+    """Exact optimum of min_S |z − Σ_{i∈S} x_i| for a batch of instances.
+
+    Meet in the middle (Horowitz & Sahni, 1974): split the n coefficients into a first half A
+    (the first n//2) and a second half B. Every subset S is a pair (S_A, S_B), and
+    |z − Σ_S x| = |(z − a) − b| with a = Σ_{S_A} x and b = Σ_{S_B} x. So enumerate the 2^{|A|}
+    sums a and the 2^{|B|} sums b, sort the b's, and for each a look up the b's just below and
+    just above z − a: the best pair is the optimum. That is O(2^{n/2} · n) work per instance
+    instead of 2^n. Chapter 2 derives it and chapter 6 runs it on the paper's Experiment 1.
+
+    Two routes compute the same search: ``"numpy"`` (CPU only; builds both sorted lists by
+    merging, Horowitz and Sahni's way, and merges the two lists once instead of binary
+    searching; runs chunks on ``torch.get_num_threads()`` threads) and ``"torch"`` (any
+    device; sorts and uses ``torch.searchsorted``). ``"auto"`` takes NumPy on the CPU.
+    When all instances share one coefficient vector ``(n,)`` and the batch is large, the 2^n
+    sums are instead tabulated once and every target is answered by binary search.
+
+    Guarantee (see the module docstring for the reasoning): ``error`` is |z − value| with
+    ``value`` = :func:`subset_value` of the returned mask, and
+    0 ≤ error − brute_force(x, z).error ≤ 2n · eps64 · (Σ|x_i| + |z|); ties may be broken
+    either way.
+
+    Args:
+        coefficients: x, ``(B, n)`` (one instance per target) or ``(n,)`` (shared by all
+            targets); real, finite; integers must satisfy |x| ≤ 2^53.
+        targets: z, ``(B,)``, or a scalar for B = 1.
+        device: where to compute and return results; None = CUDA if available, else CPU.
+        memory_budget_bytes: cap on the working memory; instances are processed in chunks
+            that fit. A request that cannot fit one instance is refused with ValueError.
+        backend: ``"auto"``, ``"numpy"`` or ``"torch"`` (see above).
+
+    Returns:
+        :class:`SubsetSumSolution` with ``mask`` ``(B, n)``, ``value`` and ``error`` ``(B,)``.
+    """
+    device = resolve_device(device)
+    backend = check_choice("backend", backend, SOLVE_BACKENDS)
+    budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
+    x, z = _as_instances(coefficients, targets, device)
+    batch, n = z.shape[0], x.shape[-1]
+    if backend == "numpy" and device.type != "cpu":
+        raise ValueError(f"backend='numpy' computes on the CPU only; got device={device}")
+    use_numpy = backend == "numpy" or (backend == "auto" and device.type == "cpu")
+
+    per_instance = _mitm_bytes_per_instance(n)
+    if per_instance > budget:
+        raise ValueError(
+            f"solve with n = {n} coefficients needs about {per_instance:,} bytes for one instance "
+            f"(two halves of 2^{n // 2} and 2^{n - n // 2} sums), more than "
+            f"memory_budget_bytes = {budget:,}; raise the budget or lower n"
+        )
+    if batch == 0:
+        return _solution(x.expand(0, n), z, torch.zeros(0, n, dtype=torch.bool, device=device))
+
+    if x.ndim == 1 and _table_pays_off(n, batch, budget):
+        mask = _solve_shared_by_table(x, z, budget)
+    else:
+        instances = x.expand(batch, n) if x.ndim == 1 else x
+        grid_x, grid_z = _to_fixed_point_grid(instances, z)
+        half = n // 2
+        if use_numpy:
+            chunk_rows = max(1, min(_NUMPY_CHUNK_BYTES, budget) // per_instance)
+            index_a, index_b = _mitm_numpy(grid_x.numpy(), grid_z.numpy(), half, chunk_rows, budget)
+            index_a, index_b = torch.from_numpy(index_a), torch.from_numpy(index_b)
+        else:
+            index_a, index_b = _mitm_torch(grid_x, grid_z, half, max(1, budget // per_instance))
+        mask = torch.cat([_index_to_mask(index_a, half), _index_to_mask(index_b, n - half)], dim=1)
+    return _solution(x, z, mask.to(device))
+
+
+def brute_force(coefficients, targets, *, device: str | torch.device | None = None) -> SubsetSumSolution:
+    """The exact optimum by trying all 2^n subsets: the oracle the tests check :func:`solve` against.
+
+    Each of the 2^n sums is built by adding x_i to the sums of the subsets of x_1..x_{i−1},
+    which adds the selected coefficients in index order, the order of :func:`subset_value`:
+    the returned ``error`` is the exact minimum over all masks of the float64 error
+    |z − subset_value(x, S)|. Ties go to the mask that is smallest read as a binary number
+    (bit i = x_i). Chapter 2 uses it to check :func:`solve`.
+
+    Args:
+        coefficients: x, ``(B, n)`` or ``(n,)`` with 1 ≤ n ≤ 22 (:data:`BRUTE_FORCE_MAX_N`).
+        targets: z, ``(B,)`` or a scalar.
+        device: None = CUDA if available, else CPU.
+
+    Returns:
+        :class:`SubsetSumSolution` as :func:`solve` does.
+    """
+    device = resolve_device(device)
+    x, z = _as_instances(coefficients, targets, device)
+    n = x.shape[-1]
+    if n > BRUTE_FORCE_MAX_N:
+        raise ValueError(
+            f"brute_force enumerates 2^n subsets and accepts n <= {BRUTE_FORCE_MAX_N} coefficients; "
+            f"got n = {n} (use solve)"
+        )
+    rows = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (_ENUMERATION_BYTES_PER_SUM << n))
+    shared_sums = _subset_sums(x.unsqueeze(0))[0] if x.ndim == 1 else None
+    best = torch.empty(z.shape[0], dtype=torch.int64, device=device)
+    for start in range(0, z.shape[0], rows):
+        stop = min(start + rows, z.shape[0])
+        sums = shared_sums if shared_sums is not None else _subset_sums(x[start:stop])
+        best[start:stop] = (z[start:stop, None] - sums).abs().argmin(dim=1)
+    return _solution(x, z, _index_to_mask(best, n))
+
+
+def worst_case_error(
+    coefficients,
+    lo: float = -1.0,
+    hi: float = 1.0,
+    *,
+    device: str | torch.device | None = None,
+    memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
+) -> torch.Tensor:
+    """sup over z ∈ [lo, hi] of the optimal error min_S |z − Σ_{i∈S} x_i|, exactly.
+
+    Let s_1 ≤ … ≤ s_N (N = 2^n) be all subset sums and f(z) = min_k |z − s_k| the optimal
+    error for target z. f is continuous and piecewise linear: on each gap [s_k, s_{k+1}] it
+    rises with slope 1 to (s_{k+1} − s_k)/2 at the midpoint m_k and falls back; left of s_1
+    and right of s_N it grows with slope 1. The maximum of such a function over [lo, hi] is
+    attained at an end or at an interior local maximum, so
+
+        sup_{z∈[lo,hi]} f(z) = max( f(lo), f(hi), max over k with m_k ∈ [lo, hi] of (s_{k+1} − s_k)/2 ).
+
+    Sums outside [lo, hi] count: they are what f(lo) and f(hi) measure the distance to, and a
+    gap that straddles lo contributes through f(lo) when its midpoint lies outside. This is the
+    quantity of Lueker's theorem ("for every z ∈ [−1, 1]"); chapter 2 plots it against n.
+    The float64 sums are those of :func:`subset_value`; the formula is evaluated in float64.
+
+    Args:
+        coefficients: ``(B, n)`` or ``(n,)`` real numbers; 2^n sums per instance must fit in
+            the memory budget (n ≤ 24 with the default 1 GiB).
+        lo, hi: the interval of targets, lo ≤ hi.
+        device: None = CUDA if available, else CPU.
+        memory_budget_bytes: cap on working memory; instances are processed in chunks.
+
+    Returns:
+        float64 tensor ``(B,)``, or a scalar tensor for ``(n,)`` coefficients.
+    """
+    device = resolve_device(device)
+    lo = check_float("lo", lo)
+    hi = check_float("hi", hi)
+    if lo > hi:
+        raise ValueError(f"lo must be <= hi; got lo = {lo:g}, hi = {hi:g}")
+    budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
+    x = _as_real_tensor("coefficients", coefficients, device=device, ndim=(1, 2))
+    n = _check_n(x)
+    _check_sum_is_finite(x)
+    per_instance = _ENUMERATION_BYTES_PER_SUM << n
+    if per_instance > budget:
+        raise ValueError(
+            f"worst_case_error with n = {n} coefficients sorts 2^{n} sums and needs about "
+            f"{per_instance:,} bytes per instance, more than memory_budget_bytes = {budget:,}"
+        )
+    batch = x.reshape(-1, n)
+    rows = max(1, min(budget, _CHUNK_BYTES) // per_instance)
+    buffer = np.empty((min(rows, batch.shape[0]), 1 << n)) if device.type == "cpu" else None
+    result = torch.empty(batch.shape[0], dtype=torch.float64, device=device)
+    for start in range(0, batch.shape[0], rows):
+        sums = _sorted_subset_sums(batch[start : start + rows], buffer)
+        result[start : start + rows] = _sup_distance(sums, lo, hi)
+    return result[0] if x.ndim == 1 else result
+
+
+def sample_coefficients(
+    batch: int,
+    n: int,
+    law: str = "uniform",
+    *,
+    generator: torch.Generator | None = None,
+    device: str | torch.device | None = None,
+) -> torch.Tensor:
+    """Draw a ``(batch, n)`` float64 tensor of i.i.d. SubsetSum coefficients.
+
+    Laws (chapter 2 compares them):
+
+    * ``"uniform"``: U[−1, 1], the setting of Lueker's theorem.
+    * ``"product"``: a·b with a, b independent U[−1, 1]; density −ln|z|/2 on [−1, 1], at least
+      (ln 2)/2 on [−1/2, 1/2], so it contains a uniform component. It is the law of the
+      products N_ik · M_kj that the ReLU construction sums (chapter 3).
+    * ``"gaussian"``: standard normal N(0, 1).
+
+    The numbers are drawn on the generator's device (the CPU when ``generator`` is None) and
+    then moved to ``device``, so one seed gives the same coefficients on every device.
+
+    Args:
+        batch: number of instances B ≥ 1.
+        n: coefficients per instance, n ≥ 1.
+        law: one of :data:`COEFFICIENT_LAWS`.
+        generator: a ``torch.Generator`` for reproducibility; None uses torch's global one.
+        device: where the result lives; None = CUDA if available, else CPU.
+    """
+    batch = check_int("batch", batch, low=1)
+    n = check_int("n", n, low=1)
+    law = check_choice("law", law, COEFFICIENT_LAWS)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None; got {type(generator).__name__}")
+    device = resolve_device(device)
+    source = generator.device if generator is not None else torch.device("cpu")
+
+    def uniform() -> torch.Tensor:
+        return torch.rand(batch, n, generator=generator, dtype=torch.float64, device=source) * 2 - 1
+
+    if law == "uniform":
+        sample = uniform()
+    elif law == "product":
+        sample = uniform() * uniform()
+    else:
+        sample = torch.randn(batch, n, generator=generator, dtype=torch.float64, device=source)
+    return sample.to(device)
+
+
+def milp(
+    coefficients,
+    targets,
+    *,
+    eps: float | None = None,
+    time_limit: float = 10.0,
+) -> MilpSolution:
+    """The paper's mixed-integer program, solved instance by instance with HiGHS (SciPy).
+
+    For each instance: binary variables b_i (keep x_i or not), a continuous error t ≥ 0, and
+
+        minimise t   subject to   −t ≤ z − Σ_i b_i x_i ≤ t   (and t ≤ ε when ``eps`` is given),
+
+    the formulation Pensia et al. solved with Gurobi for their Experiment 1 (n = 21, ε = 0.01,
+    MIP gap 1%, 77,266 s for 397,000 weights on 36 cores). This is the reference that
+    ``benchmarks/subset_sum.py`` and chapter 2 compare :func:`solve` against; it is slow and
+    not meant for production use.
+
+    HiGHS works with absolute tolerances near 1e-6 (feasibility, MIP gap), while optima at
+    n = 21 are near 1e-7: as given, it accepts t = 0 as optimal. Coefficients, target and ε
+    are therefore multiplied by the power of two nearest 2^n / Σ|x_i| (exact in floating
+    point), which makes the optimum of order one; ``mip_rel_gap`` is 0. ``value`` and
+    ``error`` are recomputed from the returned mask (:func:`subset_value`), never taken from
+    the solver's objective.
+
+    Args:
+        coefficients: ``(B, n)`` or ``(n,)`` real numbers.
+        targets: ``(B,)`` or a scalar.
+        eps: optional upper bound ε > 0 on the error (the paper's extra constraint).
+        time_limit: seconds allowed per instance, > 0.
+
+    Returns:
+        :class:`MilpSolution` on the CPU.
+    """
+    from scipy.optimize import Bounds, LinearConstraint
+    from scipy.optimize import milp as highs_milp
+
+    if eps is not None:
+        eps = check_float("eps", eps, low=0.0, low_inclusive=False)
+    time_limit = check_float("time_limit", time_limit, low=0.0, low_inclusive=False)
+    cpu = torch.device("cpu")
+    x, z = _as_instances(coefficients, targets, cpu)
+    batch, n = z.shape[0], x.shape[-1]
+    instances = x.expand(batch, n).numpy()
+    mask = np.zeros((batch, n), dtype=bool)
+    found = np.zeros(batch, dtype=bool)
+    proven = np.zeros(batch, dtype=bool)
+    seconds = np.zeros(batch)
+    status = []
+    integrality = np.r_[np.ones(n), 0.0]
+    objective = np.r_[np.zeros(n), 1.0]
+    for b in range(batch):
+        scale = 2.0 ** round(n - math.log2(max(float(np.abs(instances[b]).sum()), 1e-300)))
+        a, target = instances[b] * scale, float(z[b]) * scale
+        # Rows: Σ b_i a_i − t ≤ z and Σ b_i a_i + t ≥ z, i.e. −t ≤ z − Σ b_i a_i ≤ t.
+        rows = np.vstack([np.r_[a, -1.0], np.r_[a, 1.0]])
+        constraints = LinearConstraint(rows, [-np.inf, target], [target, np.inf])
+        t_max = np.inf if eps is None else eps * scale
+        bounds = Bounds(np.zeros(n + 1), np.r_[np.ones(n), t_max])
+        started = time.perf_counter()
+        result = highs_milp(
+            objective,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=bounds,
+            options={"time_limit": time_limit, "mip_rel_gap": 0.0},
+        )
+        seconds[b] = time.perf_counter() - started
+        if result.x is not None:
+            mask[b] = result.x[:n] > 0.5
+            found[b] = True
+        proven[b] = result.status == 0
+        status.append({0: "optimal", 1: "time_limit", 2: "infeasible"}.get(result.status, "failed"))
+    solution = _solution(x, z, torch.from_numpy(mask))
+    missing = torch.from_numpy(~found)
+    return MilpSolution(
+        mask=solution.mask,
+        value=solution.value.masked_fill(missing, math.nan),
+        error=solution.error.masked_fill(missing, math.nan),
+        proven_optimal=torch.from_numpy(proven),
+        status=tuple(status),
+        seconds=torch.from_numpy(seconds),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Input checks
+# ----------------------------------------------------------------------------------------
+
+
+def _as_real_tensor(name: str, value, *, device: torch.device, ndim: tuple[int, ...]) -> torch.Tensor:
+    """as_float64_tensor, refusing integers that float64 cannot hold exactly (|v| > 2^53)."""
+    if isinstance(value, torch.Tensor):
+        integer = not value.is_floating_point() and not value.is_complex() and value.dtype != torch.bool
+        too_big = integer and value.numel() > 0 and bool(((value > _MAX_EXACT_INTEGER) | (value < -_MAX_EXACT_INTEGER)).any())
+    else:
+        array = np.asarray(value) if not isinstance(value, np.ndarray) else value
+        integer = np.issubdtype(array.dtype, np.integer)
+        too_big = integer and array.size > 0 and bool((np.abs(array.astype(np.float64)) > _MAX_EXACT_INTEGER).any())
+        value = array
+    if too_big:
+        raise ValueError(f"{name} holds integers beyond 2^53 = {_MAX_EXACT_INTEGER}, which float64 cannot represent exactly")
+    return as_float64_tensor(name, value, device=device, ndim=ndim)
+
+
+def _check_n(x: torch.Tensor) -> int:
+    n = x.shape[-1]
+    if n == 0:
+        raise ValueError("coefficients must hold at least one coefficient per instance (n >= 1); got n = 0")
+    return n
+
+
+def _check_sum_is_finite(x: torch.Tensor) -> torch.Tensor:
+    """Σ|x_i| per instance, summed in index order; refuse coefficients whose sums overflow."""
+    total = _ordered_sum(x.abs(), torch.ones_like(x, dtype=torch.bool))
+    if not torch.isfinite(total).all():
+        raise ValueError("coefficients are too large: the sum of their absolute values overflows float64")
+    return total
+
+
+def _as_instances(coefficients, targets, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Checked float64 coefficients ``(B, n)`` or ``(n,)`` and targets ``(B,)`` on ``device``."""
+    x = _as_real_tensor("coefficients", coefficients, device=device, ndim=(1, 2))
+    z = _as_real_tensor("targets", targets, device=device, ndim=(0, 1)).reshape(-1)
+    _check_n(x)
+    if x.ndim == 2 and x.shape[0] != z.shape[0]:
+        raise ValueError(
+            f"coefficients has {x.shape[0]} instances (shape {tuple(x.shape)}) but targets has "
+            f"{z.shape[0]}; give one target per row of coefficients, or 1-D coefficients shared by all"
+        )
+    _check_sum_is_finite(x)
+    return x, z
+
+
+# ----------------------------------------------------------------------------------------
+# Subset sums
+# ----------------------------------------------------------------------------------------
+
+
+def _ordered_sum(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Σ_{i: mask_i} x_i over the last axis, adding one coefficient at a time in index order."""
+    total = torch.zeros(x.shape[:-1], dtype=torch.float64, device=x.device)
+    for i in range(x.shape[-1]):
+        total = total + x[..., i] * mask[..., i]  # x·0 = ±0 leaves the total unchanged
+    return total
+
+
+def _fill_subset_sums(x, out) -> None:
+    """out[:, m] = Σ of x[:, i] over the bits i of m, added in index order (NumPy or torch).
+
+    Doubling: the sums of the subsets of x_0..x_i are those of x_0..x_{i−1}, followed by the
+    same plus x_i. Every sum is thus ((x_{i1} + x_{i2}) + …) with i1 < i2 < …, the order of
+    :func:`subset_value`, bit for bit.
+    """
+    add = np.add if isinstance(out, np.ndarray) else torch.add
+    out[:, :1] = 0
+    for i in range(x.shape[1]):
+        half = 1 << i
+        add(out[:, :half], x[:, i : i + 1], out=out[:, half : 2 * half])
+
+
+def _subset_sums(x: torch.Tensor) -> torch.Tensor:
+    """All 2^k subset sums of each row of ``x`` ``(C, k)``, column m holding the subset of m's bits."""
+    out = torch.empty(x.shape[0], 1 << x.shape[1], dtype=x.dtype, device=x.device)
+    _fill_subset_sums(x, out)
+    return out
+
+
+def _merge_sorted_subset_sums(x: np.ndarray, out: np.ndarray, presorted_bits: int = 6) -> None:
+    """out[c] = the 2^k subset sums of x[c] in ascending order (NumPy, in place).
+
+    Horowitz and Sahni's doubling: if L holds the sorted sums of x_0..x_{i−1}, those of
+    x_0..x_i are the merge of L and L + x_i, two sorted runs, which NumPy's stable sort
+    (timsort) merges in linear time. The first few coefficients are sorted directly.
+    """
+    first = min(x.shape[1], presorted_bits)
+    _fill_subset_sums(x[:, :first], out[:, : 1 << first])
+    out[:, : 1 << first].sort(axis=1)
+    for i in range(first, x.shape[1]):
+        half = 1 << i
+        np.add(out[:, :half], x[:, i : i + 1], out=out[:, half : 2 * half])
+        out[:, : 2 * half].sort(axis=1, kind="stable")
+
+
+def _sorted_subset_sums(x: torch.Tensor, buffer: np.ndarray | None = None) -> torch.Tensor:
+    """The 2^k subset sums of each row of ``x``, ascending (merging on the CPU, sorting elsewhere).
+
+    On the CPU the result is written into ``buffer`` (rows ≥ those of x) when given, so that a
+    loop over chunks reuses one allocation.
+    """
+    if x.device.type == "cpu":
+        if buffer is None:
+            buffer = np.empty((x.shape[0], 1 << x.shape[1]))
+        out = buffer[: x.shape[0]]
+        _merge_sorted_subset_sums(x.numpy(), out)
+        return torch.from_numpy(out)
+    return torch.sort(_subset_sums(x), dim=1).values
+
+
+def _index_to_mask(index: torch.Tensor, k: int) -> torch.Tensor:
+    """Bits of ``index`` ``(B,)`` as a bool mask ``(B, k)``: bit i of index ↔ coefficient i."""
+    bits = torch.arange(k, device=index.device)
+    return (index.unsqueeze(1) >> bits) & 1 == 1
+
+
+def _solution(x: torch.Tensor, z: torch.Tensor, mask: torch.Tensor) -> SubsetSumSolution:
+    value = _ordered_sum(x.expand(mask.shape), mask)
+    return SubsetSumSolution(mask=mask, value=value, error=(z - value).abs())
+
+
+# ----------------------------------------------------------------------------------------
+# worst_case_error
+# ----------------------------------------------------------------------------------------
+
+
+def _sup_distance(sums: torch.Tensor, lo: float, hi: float) -> torch.Tensor:
+    """sup over z ∈ [lo, hi] of min_k |z − s_k|, for sorted sums ``(C, N)``; see worst_case_error.
+
+    f(lo) and f(hi) come from the two neighbours of lo and hi (binary search). The gaps whose
+    midpoint can lie in [lo, hi] are those from the last sum below lo to the first sum above
+    hi, so only that window of columns (the union over the chunk's rows) is scanned.
+    """
+    count = sums.shape[1]
+    ends = torch.tensor([lo, hi], dtype=torch.float64, device=sums.device).expand(sums.shape[0], 2).contiguous()
+    above = torch.searchsorted(sums, ends)  # first sum >= lo, first sum >= hi
+    neighbours = torch.cat([(above - 1).clamp(min=0), above.clamp(max=count - 1)], dim=1)
+    distance = (ends.repeat(1, 2) - sums.gather(1, neighbours)).abs()
+    worst = torch.maximum(torch.minimum(distance[:, 0], distance[:, 2]), torch.minimum(distance[:, 1], distance[:, 3]))
+    first = int((above[:, 0] - 1).clamp(min=0).min())
+    stop = int(torch.searchsorted(sums, ends[:, 1:].contiguous(), right=True).max()) + 1
+    window = sums[:, first:stop]
+    if window.shape[1] > 1:
+        half_gaps = (window[:, 1:] - window[:, :-1]) / 2
+        midpoints = window[:, :-1] + half_gaps
+        inside = (midpoints >= lo) & (midpoints <= hi)
+        worst = torch.maximum(worst, (half_gaps * inside).amax(dim=1))  # half gaps are >= 0
+    return worst
+
+
+# ----------------------------------------------------------------------------------------
+# solve: shared coefficients, answered from one sorted table of all 2^n sums
+# ----------------------------------------------------------------------------------------
+
+
+def _table_pays_off(n: int, batch: int, budget: int) -> bool:
+    """Tabulate 2^n sums once when it fits and costs no more than ~16 meet-in-the-middle searches per target."""
+    halves = (1 << (n // 2)) + (1 << (n - n // 2))
+    return (_TABLE_BYTES_PER_SUM << n) <= budget and (1 << n) <= 16 * batch * halves
+
+
+def _solve_shared_by_table(x: torch.Tensor, z: torch.Tensor, budget: int) -> torch.Tensor:
+    """Masks for targets z against one coefficient vector x ``(n,)``: sort all 2^n sums, binary search.
+
+    The table holds the exact float64 values of :func:`subset_value`, and |z − s| is monotone
+    in s on each side of z, so one of the two neighbours of z is a float64 optimum: the
+    result equals :func:`brute_force`'s error bit for bit.
+    """
+    n = x.shape[0]
+    sums, order = torch.sort(_subset_sums(x.unsqueeze(0))[0])
+    best = torch.empty(z.shape[0], dtype=torch.int64, device=z.device)
+    rows = max(1, budget // 64)
+    for start in range(0, z.shape[0], rows):
+        targets = z[start : start + rows]
+        above = torch.searchsorted(sums, targets).clamp_(max=sums.shape[0] - 1)
+        below = (above - 1).clamp_(min=0)
+        below_is_closer = (targets - sums[below]).abs() <= (targets - sums[above]).abs()
+        best[start : start + rows] = order[torch.where(below_is_closer, below, above)]
+    return _index_to_mask(best, n)
+
+
+# ----------------------------------------------------------------------------------------
+# solve: meet in the middle on a fixed-point grid
+# ----------------------------------------------------------------------------------------
+
+
+def _mitm_bytes_per_instance(n: int) -> int:
+    return _MITM_BYTES_PER_SUM * ((1 << (n // 2)) + (1 << (n - n // 2)))
+
+
+def _to_fixed_point_grid(x: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Round each instance to integers on the grid 2^−s, with 2^−s ≤ Σ|x_i| · 2^−57.
+
+    With R = Σ|x_i| (summed in index order, so identical on every device) and 2^{e−1} ≤ R < 2^e,
+    s = 58 − e: the integers X_i = round(x_i 2^s) have Σ|X_i| ≤ 2^58. No subset sum lies
+    outside [−R, R], so clamping z to [−2R, 2R] changes no error difference between two
+    masks; then |Z| ≤ 2^59. Every half-sum, every difference Z − a − b and every sort key
+    2v + 1 then fits in an int64, and the search on the grid is exact. The rounding moves each
+    subset sum by at most (n + 1) · 2^−s−1 ≤ (n + 1) R · 2^−58, far below float64 summation error.
+    Scaling by a power of two is exact; it is applied in two factors so that neither overflows.
+    """
+    total = _ordered_sum(x.abs(), torch.ones_like(x, dtype=torch.bool))
+    _, exponent = torch.frexp(total)
+    shift = _GRID_BITS - exponent.to(torch.int64)
+    first = shift // 2
+    first_factor = torch.exp2(first.to(torch.float64)).unsqueeze(1)
+    second_factor = torch.exp2((shift - first).to(torch.float64)).unsqueeze(1)
+    grid_x = torch.round(x * first_factor * second_factor).to(torch.int64)
+    clamped = torch.minimum(torch.maximum(z, -2 * total), 2 * total).unsqueeze(1)
+    grid_z = torch.round(clamped * first_factor * second_factor).to(torch.int64).squeeze(1)
+    return grid_x, grid_z
+
+
+def _mitm_torch(grid_x: torch.Tensor, grid_z: torch.Tensor, half: int, rows: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Index (bits) of the optimal subset of each half, by sorting and ``torch.searchsorted``."""
+    index_a = torch.empty(grid_z.shape[0], dtype=torch.int64, device=grid_z.device)
+    index_b = torch.empty_like(index_a)
+    for start in range(0, grid_z.shape[0], rows):
+        chunk = slice(start, start + rows)
+        sums_a = _subset_sums(grid_x[chunk, :half])
+        sums_b, order_b = torch.sort(_subset_sums(grid_x[chunk, half:]), dim=1)
+        wanted = grid_z[chunk, None] - sums_a  # what the B half should add to each a
+        above = torch.searchsorted(sums_b, wanted).clamp_(max=sums_b.shape[1] - 1)
+        below = (above - 1).clamp_(min=0)
+        neighbours = torch.stack([below, above], dim=2).flatten(1)  # (C, 2·2^|A|)
+        distance = (wanted.repeat_interleave(2, dim=1) - sums_b.gather(1, neighbours)).abs()
+        best = distance.argmin(dim=1, keepdim=True)
+        index_a[chunk] = best.squeeze(1) // 2
+        index_b[chunk] = order_b.gather(1, neighbours.gather(1, best)).squeeze(1)
+    return index_a, index_b
+
+
+class _MergeWorkspace:
+    """Arrays for one chunk of the NumPy route, allocated once per thread and reused.
+
+    Reuse matters: fresh multi-megabyte arrays are page-faulted into memory on every chunk,
+    which was measured to cost more than the arithmetic.
+    """
+
+    def __init__(self, rows: int, half: int, n: int):
+        size_a, size_b = 1 << half, 1 << (n - half)
+        self.sums_a = np.empty((rows, size_a), dtype=np.int64)  # in index order, for the lookup
+        self.sums_b = np.empty((rows, size_b), dtype=np.int64)
+        self.sorted_a = np.empty((rows, size_a), dtype=np.int64)
+        self.keys = np.empty((rows, size_a + size_b), dtype=np.int64)
+        self.gaps = np.empty((rows, size_a + size_b - 1), dtype=np.int64)
+        self.scratch = np.empty((rows, size_a + size_b - 1), dtype=np.int64)
+
+
+def _mitm_numpy(grid_x: np.ndarray, grid_z: np.ndarray, half: int, rows: int, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """Run :func:`_mitm_merge_chunk` over chunks of ``rows`` instances, on several threads.
+
+    NumPy releases the GIL inside its sorts and ufuncs, so threads run chunks in parallel.
+    The batch is cut into one contiguous part per thread, each with its own workspace.
+    """
+    batch, n = grid_x.shape
+    index_a = np.empty(batch, dtype=np.int64)
+    index_b = np.empty(batch, dtype=np.int64)
+    workers = max(1, min(torch.get_num_threads(), -(-batch // rows), budget // (rows * _mitm_bytes_per_instance(n))))
+
+    def run(start: int, stop: int) -> None:
+        workspace = _MergeWorkspace(min(rows, stop - start), half, n)
+        for lo in range(start, stop, rows):
+            hi = min(lo + rows, stop)
+            index_a[lo:hi], index_b[lo:hi] = _mitm_merge_chunk(grid_x[lo:hi], grid_z[lo:hi], half, workspace)
+
+    bounds = [batch * k // workers for k in range(workers + 1)]
+    if workers == 1:
+        run(0, batch)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in [pool.submit(run, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
+                done.result()
+    return index_a, index_b
+
+
+def _mitm_merge_chunk(grid_x: np.ndarray, grid_z: np.ndarray, half: int, ws: _MergeWorkspace) -> tuple[np.ndarray, np.ndarray]:
+    """Meet in the middle for a chunk of instances on the integer grid, by one merge.
+
+    With a_1 ≤ a_2 ≤ … the sorted A sums and b_1 ≤ b_2 ≤ … the sorted B sums, the values
+    q_j = Z − a_j, read from the largest a down, are ascending. The closest pair (q, b) of two
+    sorted lists is adjacent in their merge, so after one merge only neighbours that come from
+    different lists need comparing. To tell the lists apart inside one integer sort, everything
+    is scaled by 4 and the b's get + 1: keys 4q ≡ 0 and 4b + 1 ≡ 1 (mod 4). The difference d
+    of two neighbouring keys is then 4Δv + 1 or 4Δv − 1 (odd) for a (q, b) pair and a multiple
+    of 4 for two of one list; among odd d, d >> 1 ranks the pairs by Δv = |q − b|.
+    """
+    rows = grid_x.shape[0]
+    sums_a, sums_b, sorted_a = ws.sums_a[:rows], ws.sums_b[:rows], ws.sorted_a[:rows]
+    keys, gaps, scratch = ws.keys[:rows], ws.gaps[:rows], ws.scratch[:rows]
+    size_a = sums_a.shape[1]
+    x4, z4 = grid_x << 2, grid_z << 2  # |4Z − 4a|, |4b + 1| < 2^62: the keys fit in an int64
+
+    _fill_subset_sums(x4[:, :half], sums_a)
+    _fill_subset_sums(x4[:, half:], sums_b)
+    _merge_sorted_subset_sums(x4[:, :half], sorted_a)
+    np.subtract(z4[:, None], sorted_a[:, ::-1], out=keys[:, :size_a])  # 4q, ascending
+    _merge_sorted_subset_sums(x4[:, half:], keys[:, size_a:])
+    keys[:, size_a:] += 1  # 4b + 1, ascending
+    keys.sort(axis=1, kind="stable")  # merges the two sorted runs
+
+    np.subtract(keys[:, 1:], keys[:, :-1], out=gaps)  # d ≥ 0
+    # Rank the pairs: odd d (one q, one b) first, by setting the sign bit, then by d >> 1.
+    np.left_shift(gaps, 63, out=scratch)
+    gaps >>= 1
+    gaps |= scratch
+    best = gaps.argmin(axis=1)
+
+    chunk_rows = np.arange(rows)
+    first, second = keys[chunk_rows, best], keys[chunk_rows, best + 1]
+    first_is_b = (first & 3) == 1
+    q4 = np.where(first_is_b, second, first)
+    b4 = np.where(first_is_b, first, second) - 1
+    index_a = (sums_a == (z4 - q4)[:, None]).argmax(axis=1)
+    index_b = (sums_b == b4[:, None]).argmax(axis=1)
+    return index_a, index_b
