@@ -68,7 +68,7 @@ def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
     Returns the figure (a new one unless ``ax`` is given).
     """
     if ax is None:
-        fig = plt.figure(figsize=(10.0, 2.6), constrained_layout=False)
+        fig = plt.figure(figsize=(8.6, 2.5), constrained_layout=False)
         ax = fig.add_axes((0.0, 0.0, 1.0, 0.88))
     else:
         fig = ax.figure
@@ -85,8 +85,8 @@ def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
         )
         ax.add_patch(box)
         centre = x0 + width / 2
-        ax.text(centre, 0.83, title, ha="center", va="center", fontsize=10.5, fontweight="bold", color=colour)
-        ax.text(centre, 0.47, body, ha="center", va="center", fontsize=9, linespacing=1.35)
+        ax.text(centre, 0.83, title, ha="center", va="center", fontsize=9.6, fontweight="bold", color=colour)
+        ax.text(centre, 0.47, body, ha="center", va="center", fontsize=8.4, linespacing=1.35)
         ax.text(centre, 0.12, chapter, ha="center", va="center", fontsize=9, style="italic", color="#444444")
         if k < len(_ROADMAP_STEPS) - 1:
             arrow = FancyArrowPatch(

@@ -38,19 +38,20 @@ def package_version() -> str:
 
 def setup_cell_source(seed: int = 0, colab_packages: tuple[str, ...] = ()) -> str:
     url, tag = repository_url(), "v" + package_version()
-    packages = [f'"lthbook @ git+{url}@{tag}"'] + [
-        f'"{p}"' for p in colab_packages
-    ]
+    packages = [f'"lthbook @ git+{url}@{tag}"'] + [f'"{p}"' for p in colab_packages]
     lines = [
-        MARKER + " In Colab it installs the book's package `lthbook`",
-        "# (Colab's own torch is kept); locally and in CI the package is installed already and this cell only imports.",
-        "import importlib.util, subprocess, sys",
+        MARKER + " In Colab it installs the book's package",
+        "# `lthbook` without dependencies (Colab has them all, its own torch included); elsewhere",
+        "# the package is installed already and this cell only imports it.",
+        "import importlib.util",
+        "import subprocess",
+        "import sys",
         "",
         'if importlib.util.find_spec("google.colab") is not None:',
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", {packages[0]}], check=True)',
     ]
-    for extra in packages[1:]:
-        lines.append(f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", {extra}], check=True)')
+    for package in packages:
+        lines.append(f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",')
+        lines.append(f"                    {package}], check=True)")
     lines += ["", "import lthbook", "", f"session = lthbook.setup(seed={seed})"]
     return "\n".join(lines)
 

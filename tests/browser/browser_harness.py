@@ -60,14 +60,9 @@ NON_CONTENT_DIRS = frozenset({"vendor"})
 
 # Console errors that come from known bugs of the tool chain, not from the book.
 # Each entry: (regular expression on the message, why it is tolerated).
-KNOWN_CONSOLE_ERRORS: tuple[tuple[str, str], ...] = (
-    (
-        r"Identifier 'THEBE_JS_URL' has already been declared",
-        "Sphinx 7.4 writes an inline script that sphinx-thebe registers after the "
-        "builder starts twice (filename None vs ''); the second `const` throws. "
-        "Harmless: the book does not use thebe.",
-    ),
-)
+# Console errors tolerated on every page (pattern, reason). None: the book's local extension
+# _ext/dedupe_inline_js.py removes the one Sphinx 7.4 used to cause.
+KNOWN_CONSOLE_ERRORS: tuple[tuple[str, str], ...] = ()
 
 # Seconds to wait for each stage of a page to settle.
 LOAD_TIMEOUT_S = 30

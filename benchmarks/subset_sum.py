@@ -1,0 +1,233 @@
+"""Benchmark of lthbook.subset_sum.solve against brute force, HiGHS (MILP) and OR-Tools CP-SAT.
+
+    python benchmarks/subset_sum.py            # full run, also writes benchmarks/results/subset_sum.txt
+    python benchmarks/subset_sum.py --quick    # a smaller run that only prints
+
+For each n in {12, 16, 20, 21, 24}: per-instance coefficients of the product law (a·b with a, b
+independent U[−1, 1], the law of the ReLU construction) and targets uniform on [−1, 1]. Every
+method solves its own number of instances; the slow ones (HiGHS, CP-SAT) a small sample with a
+10 s limit per instance. All methods also solve a common sample, on which their errors are
+compared with solve's (``agree``). Then the paper's Experiment 1 at its own scale: 397,000
+instances at n = 21, against the 77,266 s that Gurobi took on 36 cores.
+
+Notes on the reference solvers:
+* HiGHS is called through lthbook.subset_sum.milp (the paper's MIP; coefficients scaled by a
+  power of two so that HiGHS's absolute tolerances sit below the optimum, mip_rel_gap = 0).
+* CP-SAT (optional: pip install ortools) needs integers: coefficients and target are
+  multiplied by 2^k, k chosen so that the largest |x_i| becomes about 2^40, and rounded. The
+  rounding moves a subset sum by at most n·2^(−k−1), so CP-SAT's optimum may differ from the
+  float64 optimum by ~n·2^−40 ≈ 2e-11; the error of its mask is recomputed in float64.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from lthbook import subset_sum  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "subset_sum.txt"
+SIZES = (12, 16, 20, 21, 24)
+# Instances per n for each method, full run (quick run: divided, see below).
+SOLVE_INSTANCES = {12: 100_000, 16: 50_000, 20: 20_000, 21: 20_000, 24: 5_000}
+BRUTE_INSTANCES = {12: 5_000, 16: 500, 20: 30, 21: 15}
+REFERENCE_INSTANCES = 5  # HiGHS and CP-SAT, each with TIME_LIMIT seconds per instance
+TIME_LIMIT = 10.0
+AGREEMENT_TOLERANCE = 1e-10  # |error − solve's error| counted as agreement
+PAPER_INSTANCES, PAPER_N, PAPER_SECONDS, PAPER_CORES = 397_000, 21, 77_266.0, 36
+PAPER_WEIGHT_RANGE = (-0.464, 0.541)  # the trained MLP's weights: Experiment 1's targets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer instances; prints only")
+    parser.add_argument("--output", type=Path, default=None, help=f"also write here (default {RESULTS} for a full run)")
+    args = parser.parse_args()
+    output = args.output if args.output is not None else (None if args.quick else RESULTS)
+    report = Report(output)
+    scale = 10 if args.quick else 1
+    reference_instances = 2 if args.quick else REFERENCE_INSTANCES
+
+    header(report)
+    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    report.line(f"{'n':>3} {'method':<16} {'instances':>9} {'seconds':>9} {'inst/s':>11} {'µs/inst':>11} "
+                f"{'× solve':>9}  agrees with solve (common sample of {reference_instances})")
+    for n in SIZES:
+        bench_one_size(report, n, devices, scale, reference_instances)
+    paper_scale(report, devices)
+    report.close()
+
+
+class Report:
+    """Print lines and collect them for the results file."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.buffer = path, io.StringIO()
+
+    def line(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.buffer.write(text + "\n")
+
+    def close(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(self.buffer.getvalue())
+            print(f"\nwritten to {self.path}")
+
+
+def header(report: Report) -> None:
+    report.line("SubsetSum benchmark: lthbook.subset_sum.solve against exact references")
+    report.line(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}")
+    report.line(f"machine: {cpu_model()}, {os.cpu_count()} logical cores, torch threads {torch.get_num_threads()}")
+    if torch.cuda.is_available():
+        report.line(f"GPU: {torch.cuda.get_device_name(0)}")
+    versions = f"python {platform.python_version()}, torch {torch.__version__}, numpy {np.__version__}, scipy {scipy.__version__}"
+    report.line(f"versions: {versions}, ortools {ortools_version() or 'not installed'}")
+    report.line("instances: per-instance coefficients of the product law, targets U[-1, 1]; "
+                f"HiGHS and CP-SAT: {TIME_LIMIT:g} s limit per instance; agreement: |Δerror| <= {AGREEMENT_TOLERANCE:g}")
+    report.line()
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def ortools_version() -> str | None:
+    try:
+        import ortools
+    except ImportError:
+        return None
+    return ortools.__version__
+
+
+def draw(batch: int, n: int, seed: int, target_range=(-1.0, 1.0)) -> tuple[torch.Tensor, torch.Tensor]:
+    generator = torch.Generator().manual_seed(seed)
+    x = subset_sum.sample_coefficients(batch, n, "product", generator=generator, device="cpu")
+    lo, hi = target_range
+    z = lo + (hi - lo) * torch.rand(batch, generator=generator, dtype=torch.float64)
+    return x, z
+
+
+def timed(function, *args, **kwargs):
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return result, time.perf_counter() - started
+
+
+def bench_one_size(report: Report, n: int, devices: list[str], scale: int, reference_instances: int) -> None:
+    x, z = draw(SOLVE_INSTANCES[n] // scale, n, seed=n)
+    sample_x, sample_z = x[:reference_instances], z[:reference_instances]
+    reference = subset_sum.solve(sample_x, sample_z, device="cpu").error
+    rows = []  # (method, instances, seconds, agreement text or None, sample errors or None)
+
+    subset_sum.solve(x[:100], z[:100], device="cpu")  # warm-up
+    _, seconds = timed(subset_sum.solve, x, z, device="cpu")
+    rows.append(("solve (cpu)", x.shape[0], seconds, "reference", None))
+    if "cuda" in devices:
+        subset_sum.solve(x[:100], z[:100], device="cuda")
+        _, seconds = timed(subset_sum.solve, x, z, device="cuda")
+        errors = subset_sum.solve(sample_x, sample_z, device="cuda").error.cpu()
+        rows.append(("solve (cuda)", x.shape[0], seconds, agreement(errors, reference), errors))
+    if n in BRUTE_INSTANCES:
+        count = max(reference_instances, BRUTE_INSTANCES[n] // scale)
+        _, seconds = timed(subset_sum.brute_force, x[:count], z[:count], device="cpu")
+        errors = subset_sum.brute_force(sample_x, sample_z, device="cpu").error
+        rows.append(("brute force", count, seconds, agreement(errors, reference), errors))
+    highs, seconds = timed(subset_sum.milp, sample_x, sample_z, time_limit=TIME_LIMIT)
+    hit_limit = sum(status == "time_limit" for status in highs.status)
+    rows.append((f"HiGHS MILP", reference_instances, seconds,
+                 agreement(highs.error, reference) + f"; {hit_limit} hit the {TIME_LIMIT:g} s limit", highs.error))
+    if ortools_version() is not None:
+        (errors, statuses), seconds = timed(cp_sat, sample_x, sample_z)
+        not_optimal = sum(status != "OPTIMAL" for status in statuses)
+        rows.append(("OR-Tools CP-SAT", reference_instances, seconds,
+                     agreement(errors, reference) + f"; {not_optimal} not proven optimal", errors))
+
+    solve_per_instance = rows[0][2] / rows[0][1]
+    for method, count, seconds, agrees, _ in rows:
+        per_instance = seconds / count
+        report.line(f"{n:>3} {method:<16} {count:>9,} {seconds:>9.3f} {count / seconds:>11,.0f} "
+                    f"{per_instance * 1e6:>11,.1f} {per_instance / solve_per_instance:>9,.0f}  {agrees}")
+    everyone = all(agrees == "reference" or agrees.startswith("yes") for _, _, _, agrees, _ in rows)
+    report.line(f"{'':>3} all exact methods agree on the sample: {'yes' if everyone else 'NO'}; "
+                f"optimal errors there: {', '.join(f'{e:.2e}' for e in reference.tolist())}")
+    report.line()
+
+
+def agreement(errors: torch.Tensor, reference: torch.Tensor) -> str:
+    difference = (errors.double() - reference).abs()
+    agree = int((difference <= AGREEMENT_TOLERANCE).sum())
+    largest = float(difference.nan_to_num(math.inf).max())
+    return f"{'yes' if agree == len(reference) else 'NO'} ({agree}/{len(reference)}, max |Δ| {largest:.1e})"
+
+
+def cp_sat(x: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, list[str]]:
+    """Solve each instance with CP-SAT on integers: x and z times 2^k, rounded (see module docstring)."""
+    from ortools.sat.python import cp_model
+
+    errors, statuses = [], []
+    for coefficients, target in zip(x.numpy(), z.tolist()):
+        k = 40 - math.ceil(math.log2(max(np.abs(coefficients).max(), 1e-300)))
+        integers = [int(v) for v in np.rint(np.ldexp(coefficients, k))]
+        goal = int(round(math.ldexp(target, k)))
+        model = cp_model.CpModel()
+        keep = [model.new_bool_var(f"keep_{i}") for i in range(len(integers))]
+        total = sum(a * b for a, b in zip(integers, keep))
+        bound = sum(abs(a) for a in integers) + abs(goal)
+        error = model.new_int_var(0, bound, "error")
+        model.add(goal - total <= error)
+        model.add(total - goal <= error)
+        model.minimize(error)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = TIME_LIMIT
+        solver.parameters.num_workers = os.cpu_count() or 1
+        status = solver.solve(model)
+        statuses.append(solver.status_name(status))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            mask = torch.tensor([bool(solver.value(b)) for b in keep])
+            value = subset_sum.subset_value(torch.from_numpy(coefficients), mask)
+            errors.append(abs(target - value.item()))
+        else:
+            errors.append(math.nan)
+    return torch.tensor(errors, dtype=torch.float64), statuses
+
+
+def paper_scale(report: Report, devices: list[str]) -> None:
+    report.line(f"Paper scale (Experiment 1): {PAPER_INSTANCES:,} instances at n = {PAPER_N}, per-instance "
+                f"product-law coefficients, targets U{list(PAPER_WEIGHT_RANGE)} (the trained weights' range)")
+    x, z = draw(PAPER_INSTANCES, PAPER_N, seed=2020, target_range=PAPER_WEIGHT_RANGE)
+    for device in devices:
+        solution, seconds = timed(subset_sum.solve, x, z, device=device)
+        error = solution.error.cpu()
+        report.line(f"  solve ({device}): {seconds:.2f} s, {PAPER_INSTANCES / seconds:,.0f} instances/s, "
+                    f"{seconds / PAPER_INSTANCES * 1e6:.1f} µs/instance; errors: median {error.median():.2e}, "
+                    f"max {error.max():.2e}, all <= 0.01: {bool((error <= 0.01).all())}")
+        report.line(f"  paper (Gurobi MIP, MIPGap 1%, 36 cores): {PAPER_SECONDS:,.0f} s = {PAPER_SECONDS / 3600:.1f} h; "
+                    f"ratio {PAPER_SECONDS / seconds:,.0f}× in wall time, "
+                    f"{PAPER_SECONDS * PAPER_CORES / (seconds * (os.cpu_count() or 1)):,.0f}× per core"
+                    + (" (CPU cores here)" if device == "cpu" else " (GPU run; per-core ratio against this machine's CPU cores)"))
+
+
+if __name__ == "__main__":
+    main()
