@@ -4,7 +4,9 @@
 # browser tests of the built HTML in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser
+# offline); LTHBOOK_CHROMIUM may name another Chromium-based browser instead.
+if [ -z "${LTHBOOK_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
