@@ -60,6 +60,7 @@ at a time in index order, ``((x_{i1} + x_{i2}) + x_{i3}) + …`` with i1 < i2 < 
   ``value`` and ``error``. Ties — masks with equal errors, as zero or repeated coefficients
   produce — may be broken differently by different routes.
 """
+
 from __future__ import annotations
 
 import math
@@ -183,15 +184,12 @@ def subset_value(coefficients, mask) -> torch.Tensor:
         raise TypeError(f"mask must be a bool tensor or array; got dtype {mask.dtype}")
     if mask.ndim not in (1, 2) or mask.shape[-1] != x.shape[-1]:
         raise ValueError(
-            f"mask must have shape (n,) or (B, n) with n = {x.shape[-1]} matching coefficients; "
-            f"got {tuple(mask.shape)}"
+            f"mask must have shape (n,) or (B, n) with n = {x.shape[-1]} matching coefficients; got {tuple(mask.shape)}"
         )
     try:
         x, mask = torch.broadcast_tensors(x, mask)
     except RuntimeError as err:
-        raise ValueError(
-            f"mask {tuple(mask.shape)} and coefficients {tuple(x.shape)} do not broadcast"
-        ) from err
+        raise ValueError(f"mask {tuple(mask.shape)} and coefficients {tuple(x.shape)} do not broadcast") from err
     return _ordered_sum(x, mask)
 
 
@@ -464,7 +462,8 @@ def milp(
     integrality = np.r_[np.ones(n), 0.0]
     objective = np.r_[np.zeros(n), 1.0]
     for b in range(batch):
-        scale = 2.0 ** round(n - math.log2(max(float(np.abs(instances[b]).sum()), 1e-300)))
+        total = float(np.abs(instances[b]).sum())
+        scale = 2.0 ** min(max(round(n - math.log2(total)), -500), 500) if total > 0 else 1.0
         a, target = instances[b] * scale, float(z[b]) * scale
         # Rows: Σ b_i a_i − t ≤ z and Σ b_i a_i + t ≥ z, i.e. −t ≤ z − Σ b_i a_i ≤ t.
         rows = np.vstack([np.r_[a, -1.0], np.r_[a, 1.0]])
@@ -506,14 +505,18 @@ def _as_real_tensor(name: str, value, *, device: torch.device, ndim: tuple[int, 
     """as_float64_tensor, refusing integers that float64 cannot hold exactly (|v| > 2^53)."""
     if isinstance(value, torch.Tensor):
         integer = not value.is_floating_point() and not value.is_complex() and value.dtype != torch.bool
-        too_big = integer and value.numel() > 0 and bool(((value > _MAX_EXACT_INTEGER) | (value < -_MAX_EXACT_INTEGER)).any())
+        too_big = (
+            integer and value.numel() > 0 and bool(((value > _MAX_EXACT_INTEGER) | (value < -_MAX_EXACT_INTEGER)).any())
+        )
     else:
         array = np.asarray(value) if not isinstance(value, np.ndarray) else value
         integer = np.issubdtype(array.dtype, np.integer)
         too_big = integer and array.size > 0 and bool((np.abs(array.astype(np.float64)) > _MAX_EXACT_INTEGER).any())
         value = array
     if too_big:
-        raise ValueError(f"{name} holds integers beyond 2^53 = {_MAX_EXACT_INTEGER}, which float64 cannot represent exactly")
+        raise ValueError(
+            f"{name} holds integers beyond 2^53 = {_MAX_EXACT_INTEGER}, which float64 cannot represent exactly"
+        )
     return as_float64_tensor(name, value, device=device, ndim=ndim)
 
 
@@ -700,18 +703,26 @@ def _to_fixed_point_grid(x: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor
     masks; then |Z| ≤ 2^59. Every half-sum, every difference Z − a − b and every sort key
     2v + 1 then fits in an int64, and the search on the grid is exact. The rounding moves each
     subset sum by at most (n + 1) · 2^−s−1 ≤ (n + 1) R · 2^−58, far below float64 summation error.
-    Scaling by a power of two is exact; it is applied in two factors so that neither overflows.
+    Scaling by a power of two is exact; it is applied as two factors so that neither overflows.
     """
     total = _ordered_sum(x.abs(), torch.ones_like(x, dtype=torch.bool))
     _, exponent = torch.frexp(total)
     shift = _GRID_BITS - exponent.to(torch.int64)
-    first = shift // 2
-    first_factor = torch.exp2(first.to(torch.float64)).unsqueeze(1)
-    second_factor = torch.exp2((shift - first).to(torch.float64)).unsqueeze(1)
-    grid_x = torch.round(x * first_factor * second_factor).to(torch.int64)
+    first = _power_of_two(shift // 2).unsqueeze(1)
+    second = _power_of_two(shift - shift // 2).unsqueeze(1)
+    grid_x = torch.round(x * first * second).to(torch.int64)
     clamped = torch.minimum(torch.maximum(z, -2 * total), 2 * total).unsqueeze(1)
-    grid_z = torch.round(clamped * first_factor * second_factor).to(torch.int64).squeeze(1)
+    grid_z = torch.round(clamped * first * second).to(torch.int64).squeeze(1)
     return grid_x, grid_z
+
+
+def _power_of_two(exponent: torch.Tensor) -> torch.Tensor:
+    """2^exponent as float64, exactly on every device, for integer exponents in [−1022, 1023].
+
+    Built from its bits (biased exponent, zero mantissa) rather than by exp2 or pow, whose
+    exactness the GPU libraries do not promise.
+    """
+    return ((exponent + 1023) << 52).view(torch.float64)
 
 
 def _mitm_torch(grid_x: torch.Tensor, grid_z: torch.Tensor, half: int, rows: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -750,7 +761,9 @@ class _MergeWorkspace:
         self.scratch = np.empty((rows, size_a + size_b - 1), dtype=np.int64)
 
 
-def _mitm_numpy(grid_x: np.ndarray, grid_z: np.ndarray, half: int, rows: int, budget: int) -> tuple[np.ndarray, np.ndarray]:
+def _mitm_numpy(
+    grid_x: np.ndarray, grid_z: np.ndarray, half: int, rows: int, budget: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Run :func:`_mitm_merge_chunk` over chunks of ``rows`` instances, on several threads.
 
     NumPy releases the GIL inside its sorts and ufuncs, so threads run chunks in parallel.
@@ -777,7 +790,9 @@ def _mitm_numpy(grid_x: np.ndarray, grid_z: np.ndarray, half: int, rows: int, bu
     return index_a, index_b
 
 
-def _mitm_merge_chunk(grid_x: np.ndarray, grid_z: np.ndarray, half: int, ws: _MergeWorkspace) -> tuple[np.ndarray, np.ndarray]:
+def _mitm_merge_chunk(
+    grid_x: np.ndarray, grid_z: np.ndarray, half: int, ws: _MergeWorkspace
+) -> tuple[np.ndarray, np.ndarray]:
     """Meet in the middle for a chunk of instances on the integer grid, by one merge.
 
     With a_1 ≤ a_2 ≤ … the sorted A sums and b_1 ≤ b_2 ≤ … the sorted B sums, the values

@@ -43,11 +43,16 @@ def setup_cell_source(seed: int = 0, colab_packages: tuple[str, ...] = ()) -> st
         MARKER + " In Colab it installs the book's package",
         "# `lthbook` without dependencies (Colab has them all, its own torch included); elsewhere",
         "# the package is installed already and this cell only imports it.",
-        "import importlib.util",
         "import subprocess",
         "import sys",
         "",
-        'if importlib.util.find_spec("google.colab") is not None:',
+        "try:",
+        "    import google.colab  # noqa: F401 (importable only in Colab)",
+        "    IN_COLAB = True",
+        "except ImportError:",
+        "    IN_COLAB = False",
+        "",
+        "if IN_COLAB:",
     ]
     for package in packages:
         lines.append(f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",')

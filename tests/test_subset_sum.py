@@ -1,4 +1,5 @@
 """Tests for lthbook.subset_sum: exact optima against brute force, worst case, laws, MILP, input checks."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -196,6 +197,18 @@ def test_target_equal_to_a_subset_sum_gives_error_exactly_zero():
     assert torch.equal(ss.solve(x[0], z, device=CPU).error[0], torch.tensor(0.0, dtype=torch.float64))
 
 
+@pytest.mark.parametrize("power", [-900, -40, 40, 900])
+def test_scaling_by_a_power_of_two_scales_the_solution(power):
+    # Multiplying x and z by 2^power is exact, so the optimal masks must not change.
+    x, z = draw(100, 14, "gaussian", seed=14)
+    plain = ss.solve(x, z, device=CPU)
+    scale = 2.0**power
+    for backend in ("numpy", "torch"):
+        scaled = ss.solve(x * scale, z * scale, device=CPU, backend=backend)
+        assert torch.equal(scaled.mask, plain.mask)
+        assert torch.equal(scaled.error, plain.error * scale)
+
+
 def test_inputs_as_lists_arrays_and_scalars():
     found = ss.solve([0.5, 0.25, 0.125], 0.375, device=CPU)
     assert found.mask.tolist() == [[False, True, True]]
@@ -379,9 +392,13 @@ def test_cuda_agrees_with_cpu():
     shared = ss.solve(x[0], z, device="cuda")
     assert torch.equal(shared.error.cpu(), ss.brute_force(x[0], z, device="cpu").error)
     assert torch.equal(ss.brute_force(x, z, device="cuda").error.cpu(), ss.brute_force(x, z, device="cpu").error)
-    assert torch.allclose(ss.worst_case_error(x[:5], device="cuda").cpu(), ss.worst_case_error(x[:5], device="cpu"), rtol=0, atol=1e-15)
+    assert torch.allclose(
+        ss.worst_case_error(x[:5], device="cuda").cpu(), ss.worst_case_error(x[:5], device="cpu"), rtol=0, atol=1e-15
+    )
     same_seed = ss.sample_coefficients(4, 5, generator=torch.Generator().manual_seed(0), device="cuda")
-    assert torch.equal(same_seed.cpu(), ss.sample_coefficients(4, 5, generator=torch.Generator().manual_seed(0), device="cpu"))
+    assert torch.equal(
+        same_seed.cpu(), ss.sample_coefficients(4, 5, generator=torch.Generator().manual_seed(0), device="cpu")
+    )
 
 
 # ----------------------------------------------------------------------------------------
