@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -86,7 +87,11 @@ __all__ = [
     "BRUTE_FORCE_MAX_N",
     "COEFFICIENT_LAWS",
     "SOLVE_BACKENDS",
+    "ArrayLike",
 ]
+
+#: What the functions accept as numbers: a tensor, a NumPy array, a (nested) list, or a scalar.
+ArrayLike = torch.Tensor | np.ndarray | Sequence | float
 
 #: Default cap on the working memory of one call (1 GiB); every function takes
 #: ``memory_budget_bytes`` to override it. Work is split into chunks that fit.
@@ -157,7 +162,7 @@ class MilpSolution(SubsetSumSolution):
 # ----------------------------------------------------------------------------------------
 
 
-def subset_value(coefficients, mask) -> torch.Tensor:
+def subset_value(coefficients: ArrayLike, mask: ArrayLike) -> torch.Tensor:
     """Σ_{i∈S} x_i for each mask, in float64, adding the selected x_i one at a time in index order.
 
     This is the one summation order of the module: :func:`solve`, :func:`brute_force` and
@@ -194,8 +199,8 @@ def subset_value(coefficients, mask) -> torch.Tensor:
 
 
 def solve(
-    coefficients,
-    targets,
+    coefficients: ArrayLike,
+    targets: ArrayLike,
     *,
     device: str | torch.device | None = None,
     memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
@@ -269,7 +274,9 @@ def solve(
     return _solution(x, z, mask.to(device))
 
 
-def brute_force(coefficients, targets, *, device: str | torch.device | None = None) -> SubsetSumSolution:
+def brute_force(
+    coefficients: ArrayLike, targets: ArrayLike, *, device: str | torch.device | None = None
+) -> SubsetSumSolution:
     """The exact optimum by trying all 2^n subsets: the oracle the tests check :func:`solve` against.
 
     Each of the 2^n sums is built by adding x_i to the sums of the subsets of x_1..x_{i−1},
@@ -294,7 +301,7 @@ def brute_force(coefficients, targets, *, device: str | torch.device | None = No
             f"brute_force enumerates 2^n subsets and accepts n <= {BRUTE_FORCE_MAX_N} coefficients; "
             f"got n = {n} (use solve)"
         )
-    rows = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (_ENUMERATION_BYTES_PER_SUM << n))
+    rows = max(1, _CHUNK_BYTES // (_ENUMERATION_BYTES_PER_SUM << n))
     shared_sums = _subset_sums(x.unsqueeze(0))[0] if x.ndim == 1 else None
     best = torch.empty(z.shape[0], dtype=torch.int64, device=device)
     for start in range(0, z.shape[0], rows):
@@ -305,7 +312,7 @@ def brute_force(coefficients, targets, *, device: str | torch.device | None = No
 
 
 def worst_case_error(
-    coefficients,
+    coefficients: ArrayLike,
     lo: float = -1.0,
     hi: float = 1.0,
     *,
@@ -411,8 +418,8 @@ def sample_coefficients(
 
 
 def milp(
-    coefficients,
-    targets,
+    coefficients: ArrayLike,
+    targets: ArrayLike,
     *,
     eps: float | None = None,
     time_limit: float = 10.0,
@@ -431,9 +438,11 @@ def milp(
     HiGHS works with absolute tolerances near 1e-6 (feasibility, MIP gap), while optima at
     n = 21 are near 1e-7: as given, it accepts t = 0 as optimal. Coefficients, target and ε
     are therefore multiplied by the power of two nearest 2^n / Σ|x_i| (exact in floating
-    point), which makes the optimum of order one; ``mip_rel_gap`` is 0. ``value`` and
-    ``error`` are recomputed from the returned mask (:func:`subset_value`), never taken from
-    the solver's objective.
+    point), which makes the optimum of order one; ``mip_rel_gap`` is 0. Even so HiGHS is not
+    reliable at this scale: it occasionally stops with a numerical "solve error" (status
+    ``"failed"``) or reports a zero objective for a mask that is not optimal. ``value`` and
+    ``error`` are therefore recomputed from the returned mask (:func:`subset_value`), never
+    taken from the solver's objective.
 
     Args:
         coefficients: ``(B, n)`` or ``(n,)`` real numbers.
@@ -511,7 +520,9 @@ def _as_real_tensor(name: str, value, *, device: torch.device, ndim: tuple[int, 
     else:
         array = np.asarray(value) if not isinstance(value, np.ndarray) else value
         integer = np.issubdtype(array.dtype, np.integer)
-        too_big = integer and array.size > 0 and bool((np.abs(array.astype(np.float64)) > _MAX_EXACT_INTEGER).any())
+        too_big = (
+            integer and array.size > 0 and bool(((array > _MAX_EXACT_INTEGER) | (array < -_MAX_EXACT_INTEGER)).any())
+        )
         value = array
     if too_big:
         raise ValueError(
@@ -617,7 +628,7 @@ def _sorted_subset_sums(x: torch.Tensor, buffer: np.ndarray | None = None) -> to
 def _index_to_mask(index: torch.Tensor, k: int) -> torch.Tensor:
     """Bits of ``index`` ``(B,)`` as a bool mask ``(B, k)``: bit i of index ↔ coefficient i."""
     bits = torch.arange(k, device=index.device)
-    return (index.unsqueeze(1) >> bits) & 1 == 1
+    return ((index.unsqueeze(1) >> bits) & 1) == 1
 
 
 def _solution(x: torch.Tensor, z: torch.Tensor, mask: torch.Tensor) -> SubsetSumSolution:
@@ -701,7 +712,7 @@ def _to_fixed_point_grid(x: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor
     s = 58 − e: the integers X_i = round(x_i 2^s) have Σ|X_i| ≤ 2^58. No subset sum lies
     outside [−R, R], so clamping z to [−2R, 2R] changes no error difference between two
     masks; then |Z| ≤ 2^59. Every half-sum, every difference Z − a − b and every sort key
-    2v + 1 then fits in an int64, and the search on the grid is exact. The rounding moves each
+    of the NumPy route (4v or 4v + 1, below 2^62) then fits in an int64: the search is exact. The rounding moves each
     subset sum by at most (n + 1) · 2^−s−1 ≤ (n + 1) R · 2^−58, far below float64 summation error.
     Scaling by a power of two is exact; it is applied as two factors so that neither overflows.
     """
@@ -755,7 +766,6 @@ class _MergeWorkspace:
         size_a, size_b = 1 << half, 1 << (n - half)
         self.sums_a = np.empty((rows, size_a), dtype=np.int64)  # in index order, for the lookup
         self.sums_b = np.empty((rows, size_b), dtype=np.int64)
-        self.sorted_a = np.empty((rows, size_a), dtype=np.int64)
         self.keys = np.empty((rows, size_a + size_b), dtype=np.int64)
         self.gaps = np.empty((rows, size_a + size_b - 1), dtype=np.int64)
         self.scratch = np.empty((rows, size_a + size_b - 1), dtype=np.int64)
@@ -795,8 +805,8 @@ def _mitm_merge_chunk(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Meet in the middle for a chunk of instances on the integer grid, by one merge.
 
-    With a_1 ≤ a_2 ≤ … the sorted A sums and b_1 ≤ b_2 ≤ … the sorted B sums, the values
-    q_j = Z − a_j, read from the largest a down, are ascending. The closest pair (q, b) of two
+    Sorting the sums of −x over the A half gives the values q = Z − a (what the B half should
+    add) in ascending order; the B sums b are sorted too. The closest pair (q, b) of two
     sorted lists is adjacent in their merge, so after one merge only neighbours that come from
     different lists need comparing. To tell the lists apart inside one integer sort, everything
     is scaled by 4 and the b's get + 1: keys 4q ≡ 0 and 4b + 1 ≡ 1 (mod 4). The difference d
@@ -804,15 +814,15 @@ def _mitm_merge_chunk(
     of 4 for two of one list; among odd d, d >> 1 ranks the pairs by Δv = |q − b|.
     """
     rows = grid_x.shape[0]
-    sums_a, sums_b, sorted_a = ws.sums_a[:rows], ws.sums_b[:rows], ws.sorted_a[:rows]
+    sums_a, sums_b = ws.sums_a[:rows], ws.sums_b[:rows]
     keys, gaps, scratch = ws.keys[:rows], ws.gaps[:rows], ws.scratch[:rows]
     size_a = sums_a.shape[1]
     x4, z4 = grid_x << 2, grid_z << 2  # |4Z − 4a|, |4b + 1| < 2^62: the keys fit in an int64
 
     _fill_subset_sums(x4[:, :half], sums_a)
     _fill_subset_sums(x4[:, half:], sums_b)
-    _merge_sorted_subset_sums(x4[:, :half], sorted_a)
-    np.subtract(z4[:, None], sorted_a[:, ::-1], out=keys[:, :size_a])  # 4q, ascending
+    _merge_sorted_subset_sums(-x4[:, :half], keys[:, :size_a])  # −4a, ascending
+    keys[:, :size_a] += z4[:, None]  # 4q = 4Z − 4a, ascending
     _merge_sorted_subset_sums(x4[:, half:], keys[:, size_a:])
     keys[:, size_a:] += 1  # 4b + 1, ascending
     keys.sort(axis=1, kind="stable")  # merges the two sorted runs

@@ -1,0 +1,822 @@
+"""Theorem 1: one random network, twice as deep and logarithmically wider, pruned to any target.
+
+Chapter 4 (``chapters/04_width_construction.ipynb``) proves what this module computes.
+
+Setting
+-------
+The target is a bias-free ReLU network with widths (d_0, …, d_l)::
+
+    f(x) = W_l σ(W_{l−1} … σ(W_1 x)),   W_i ∈ R^{d_i × d_{i−1}},   ‖W_i‖₂ ≤ 1,
+
+on the unit ball ``‖x‖₂ ≤ 1``. The random network has depth 2l and entries i.i.d. U[−1, 1]::
+
+    g(x) = M_{2l} σ(M_{2l−1} … σ(M_1 x)),   M_{2i−1} ∈ R^{m_i × d_{i−1}},   M_{2i} ∈ R^{d_i × m_i}.
+
+Target layer i is matched by the pair (M_{2i−1}, M_{2i}); its m_i hidden units form d_{i−1}
+*blocks* of b_i units, m_i = b_i·d_{i−1}, block j being the units j·b_i, …, (j+1)·b_i − 1.
+b_i = 2n everywhere; with ``positive_inputs_only=True``, b_i = n for i ≥ 2 (below).
+
+Pruning (masks S_1, …, S_{2l}, pruned network g_S)
+--------------------------------------------------
+Layer i, with M = M_{2i−1}, N = M_{2i}, W = W_i. Entry (i, j) of W is a weight gadget
+(:mod:`lthbook.gadgets`) built from block j: unit k of block j has first-layer weight M_kj
+and second-layer weight N_ik in row i.
+
+* **Odd masks** S_{2i−1} are block diagonal: unit k of block j keeps at most its edge from
+  input j, and keeps it only if some row of S_{2i} keeps unit k (a unit nobody reads is pruned
+  whole). So every hidden unit sees at most one input.
+* **Even masks**: row i of S_{2i} keeps, in block j, the units of S⁺_ij ∪ S⁻_ij, where
+
+  - S⁺_ij ⊆ {k ∈ block j : M_kj > 0} solves SubsetSum with coefficients N_ik·M_kj and target
+    W_ij (the *positive half*: these units fire when x_j > 0);
+  - S⁻_ij ⊆ {k ∈ block j : M_kj < 0} solves SubsetSum with coefficients N_ik·``|M_kj|`` and
+    target −W_ij (the *negative half*: they fire when x_j < 0).
+
+  All instances of a layer are solved exactly by :func:`lthbook.subset_sum.solve`, grouped by
+  their number of coefficients (one call per size; see :func:`prune_to`).
+
+What a pruned pair computes, exactly
+------------------------------------
+Let h ∈ R^{d_{i−1}} be the pair's input and h⁺ = max(h, 0), h⁻ = max(−h, 0) (entry-wise), so
+h = h⁺ − h⁻. Unit k of block j computes σ(M_kj h_j), which is M_kj h⁺_j if M_kj > 0 and
+``|M_kj|`` h⁻_j if M_kj < 0. Summing the kept units of row i::
+
+    (S_{2i} ⊙ N) σ((S_{2i−1} ⊙ M) h) = A⁺ h⁺ + A⁻ h⁻,
+    A⁺_ij = Σ_{k∈S⁺_ij} N_ik M_kj,    A⁻_ij = Σ_{k∈S⁻_ij} N_ik |M_kj|.
+
+The target layer computes W h = W h⁺ − W h⁻. So the pair's error is linear in [h⁺; h⁻]::
+
+    (A⁺ h⁺ + A⁻ h⁻) − W h = E [h⁺; h⁻],    E = [A⁺ − W | A⁻ + W] ∈ R^{d_i × 2d_{i−1}},
+
+and as h⁺ and h⁻ have disjoint supports, ‖[h⁺; h⁻]‖₂ = ‖h‖₂: the error is at most
+‖E‖₂ · ‖h‖₂. The entries of E are the residuals (value − target) of the SubsetSum instances.
+For i ≥ 2 the input is a ReLU output, h ≥ 0, so h⁻ = 0 and only E = A⁺ − W matters.
+
+Nonnegative inputs: ``positive_inputs_only``
+--------------------------------------------
+Because the inputs of layers i ≥ 2 are ≥ 0, their negative halves never fire. With
+``positive_inputs_only=True`` those layers get blocks of n units instead of 2n and only the
+positive half is solved (units with M_kj < 0 are pruned): half the width and half the
+parameters of M_{2i−1} and M_{2i} for i ≥ 2. The price: with i.i.d. signs a block of n units
+has about n/2 positive units, against about n in a block of 2n, so each instance there has
+about half as many coefficients.
+
+The certified bound, and the theorem's n
+----------------------------------------
+:func:`certified_error_bound` propagates the per-layer errors ‖E_i‖₂ (computed exactly from
+the masks) through the network; :func:`required_n` chooses n so that, with probability at
+least 1 − δ, the bound is below ε for every target of the class. :func:`sampled_error`
+measures the error from below by sampling and gradient ascent.
+
+Memory: M_{2i−1} has 2n·d_{i−1}² entries (dense, as the theorem draws it). For 784 inputs
+and n = 24 that is 29.5 million float64 numbers (236 MB). :func:`RandomNetwork.sample`
+estimates the size first and refuses beyond ``memory_budget_bytes``.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from ._validation import as_float64_tensor, check_float, check_int, resolve_device
+from .gadgets import _check_bool, _check_generator, _check_max_coefficients, _prune_blocks, _uniform
+
+__all__ = [
+    "MEASURED_CONSTANT",
+    "SPECTRAL_NORM_TOLERANCE",
+    "DEFAULT_MEMORY_BUDGET_BYTES",
+    "RandomNetwork",
+    "PrunedNetwork",
+    "prune_to",
+    "CertifiedBound",
+    "certified_error_bound",
+    "sampled_error",
+    "target_forward",
+    "random_target",
+    "normalize_to_class",
+    "network_memory_bytes",
+    "per_instance_budget",
+    "required_n",
+    "width_factor",
+    "malach_width_factor",
+]
+
+#: The constant C of the SubsetSum lemma, n ≥ C·log₂(2/ε), used by :func:`required_n`.
+#: PLACEHOLDER: chapter 2 measures C for the coefficients the construction produces; this
+#: value is to be replaced by that measurement.
+MEASURED_CONSTANT = 1.5
+#: Target layers may exceed spectral norm 1 by this much (rounding of a normalisation).
+SPECTRAL_NORM_TOLERANCE = 1e-9
+#: Default cap on the bytes of the random weights (4 GiB); pruning needs about as much again
+#: for masks and SubsetSum coefficients.
+DEFAULT_MEMORY_BUDGET_BYTES = 4 << 30
+# Bytes of hidden activations per chunk in forward passes.
+_FORWARD_CHUNK_BYTES = 1 << 28
+
+
+# ----------------------------------------------------------------------------------------
+# The random network
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RandomNetwork:
+    """The random network g of Theorem 1: depth 2l, entries i.i.d. U[−1, 1], no biases.
+
+    Attributes:
+        weights: the 2l matrices (M_1, …, M_{2l}) in layer order, float64, each of shape
+            ``(out, in)`` like ``nn.Linear.weight``: ``weights[2i−2]`` is M_{2i−1}
+            ``(m_i, d_{i−1})`` and ``weights[2i−1]`` is M_{2i} ``(d_i, m_i)`` (i = 1, …, l).
+        widths: the target widths (d_0, …, d_l) the network was drawn for.
+        n: the size parameter; blocks have 2n units (n for layers i ≥ 2 with
+            ``positive_inputs_only``).
+        positive_inputs_only: layers i ≥ 2 use blocks of n units and serve inputs ≥ 0 only.
+    """
+
+    weights: tuple[torch.Tensor, ...]
+    widths: tuple[int, ...]
+    n: int
+    positive_inputs_only: bool = False
+
+    @classmethod
+    def sample(
+        cls,
+        widths: Sequence[int],
+        n: int,
+        *,
+        positive_inputs_only: bool = False,
+        generator: torch.Generator | None = None,
+        device: str | torch.device | None = None,
+        memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
+    ) -> RandomNetwork:
+        """Draw M_1, …, M_{2l} i.i.d. U[−1, 1] for a target with widths (d_0, …, d_l).
+
+        m_i = b_i·d_{i−1} hidden units for target layer i, with b_i = 2n, except b_i = n for
+        i ≥ 2 when ``positive_inputs_only``. The matrices are drawn in order M_1, M_2, … on the
+        generator's device (the CPU without one) and then moved to ``device``: the network
+        depends only on the seed, the widths, n and the flag, never on a target, and is the
+        same on every device.
+
+        Args:
+            widths: (d_0, …, d_l), l ≥ 1 layers, each width ≥ 1.
+            n: size parameter, n ≥ 1 (e.g. :func:`required_n`).
+            positive_inputs_only: halve the blocks of layers i ≥ 2 (module docstring).
+            generator: a ``torch.Generator``; None uses torch's global one.
+            device: where the weights live; None = CUDA if available, else CPU.
+            memory_budget_bytes: refuse (ValueError) a network whose float64 weights would
+                take more bytes than this (:func:`network_memory_bytes`).
+        """
+        widths = _check_widths(widths)
+        n = check_int("n", n, low=1)
+        positive_inputs_only = _check_bool("positive_inputs_only", positive_inputs_only)
+        generator = _check_generator(generator)
+        device = resolve_device(device)
+        budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
+        needed = network_memory_bytes(widths, n, positive_inputs_only=positive_inputs_only)
+        if needed > budget:
+            raise ValueError(
+                f"the random network for widths={widths} and n={n} needs {needed / 2**30:.2f} GiB of "
+                f"float64 weights, more than memory_budget_bytes = {budget / 2**30:.2f} GiB; lower n or "
+                "the widths, or raise memory_budget_bytes"
+            )
+        weights = []
+        for i in range(1, len(widths)):
+            hidden = _block_size(i, n, positive_inputs_only) * widths[i - 1]
+            weights.append(_uniform((hidden, widths[i - 1]), generator).to(device))  # M_{2i−1}
+            weights.append(_uniform((widths[i], hidden), generator).to(device))  # M_{2i}
+        return cls(weights=tuple(weights), widths=widths, n=n, positive_inputs_only=positive_inputs_only)
+
+    @property
+    def depth(self) -> int:
+        """l, the number of target layers (the random network has 2l)."""
+        return len(self.widths) - 1
+
+    @property
+    def device(self) -> torch.device:
+        """Where the weights live."""
+        return self.weights[0].device
+
+    @property
+    def block_sizes(self) -> tuple[int, ...]:
+        """(b_1, …, b_l): hidden units per input coordinate of each target layer."""
+        return tuple(_block_size(i, self.n, self.positive_inputs_only) for i in range(1, self.depth + 1))
+
+    @property
+    def hidden_widths(self) -> tuple[int, ...]:
+        """(m_1, …, m_l), m_i = b_i·d_{i−1}."""
+        return tuple(b * d for b, d in zip(self.block_sizes, self.widths[:-1]))
+
+    @property
+    def num_parameters(self) -> int:
+        """Total number of random weights, Σ_i m_i (d_{i−1} + d_i)."""
+        return sum(w.numel() for w in self.weights)
+
+    def forward(self, x) -> torch.Tensor:
+        """g(x), the unpruned random network; x ``(N, d_0)`` or ``(d_0,)``, float64 result."""
+        return _forward(self.weights, _check_input(x, self.widths[0], self.device))
+
+    def to_sequential(self) -> nn.Sequential:
+        """g as a bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU`` (see :meth:`PrunedNetwork.apply_to`)."""
+        return _sequential(self.weights)
+
+
+def network_memory_bytes(widths: Sequence[int], n: int, *, positive_inputs_only: bool = False) -> int:
+    """Bytes of the float64 weights of :meth:`RandomNetwork.sample`: 8 · Σ_i m_i (d_{i−1} + d_i).
+
+    m_i = b_i·d_{i−1} with b_i = 2n (n for i ≥ 2 when ``positive_inputs_only``).
+    """
+    widths = _check_widths(widths)
+    n = check_int("n", n, low=1)
+    positive_inputs_only = _check_bool("positive_inputs_only", positive_inputs_only)
+    entries = sum(
+        _block_size(i, n, positive_inputs_only) * widths[i - 1] * (widths[i - 1] + widths[i])
+        for i in range(1, len(widths))
+    )
+    return 8 * entries
+
+
+# ----------------------------------------------------------------------------------------
+# Pruning
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrunedNetwork:
+    """A random network with the masks S_1, …, S_{2l} that make it approximate a target.
+
+    Attributes:
+        network: the :class:`RandomNetwork` (its weights are never changed).
+        masks: bool tensors (S_1, …, S_{2l}), same order and shapes as ``network.weights``.
+        positive_residuals: for each target layer, float64 ``(d_i, d_{i−1})``, the residuals
+            A⁺_ij − W_ij of the positive halves (value minus target).
+        negative_residuals: for each target layer, float64 ``(d_i, d_{i−1})``, the residuals
+            A⁻_ij + W_ij of the negative halves, or None where only the positive half is
+            built (layers i ≥ 2 with ``positive_inputs_only``).
+        max_coefficients: the cap on coefficients per instance used, or None.
+    """
+
+    network: RandomNetwork
+    masks: tuple[torch.Tensor, ...]
+    positive_residuals: tuple[torch.Tensor, ...]
+    negative_residuals: tuple[torch.Tensor | None, ...]
+    max_coefficients: int | None = None
+
+    def pruned_weights(self) -> tuple[torch.Tensor, ...]:
+        """(S_1 ⊙ M_1, …, S_{2l} ⊙ M_{2l}): exactly ``mask * M`` for each layer (new tensors)."""
+        return tuple(mask * weight for mask, weight in zip(self.masks, self.network.weights))
+
+    def forward(self, x) -> torch.Tensor:
+        """g_S(x) = (S_{2l} ⊙ M_{2l}) σ(… σ((S_1 ⊙ M_1) x)); x ``(N, d_0)`` or ``(d_0,)``, float64."""
+        return _forward(self.pruned_weights(), _check_input(x, self.network.widths[0], self.network.device))
+
+    def to_sequential(self) -> nn.Sequential:
+        """g_S as an ordinary bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU``.
+
+        The ``Linear`` weights are the pruned weights S_i ⊙ M_i (zeros where pruned); no
+        pruning machinery is attached.
+        """
+        return _sequential(self.pruned_weights())
+
+    def apply_to(self, module: nn.Sequential) -> nn.Sequential:
+        """Apply the masks to a copy of the random network with PyTorch's own pruning API.
+
+        ``module`` must be a ``nn.Sequential`` whose ``Linear`` layers are M_1, …, M_{2l} in
+        order, such as :meth:`RandomNetwork.to_sequential` returns. Each gets
+        ``torch.nn.utils.prune.custom_from_mask(linear, "weight", S_i)``: the layer keeps its
+        random weights in ``weight_orig``, the mask in ``weight_mask``, and computes with
+        ``weight = weight_orig * weight_mask``. The module is changed in place and returned.
+
+        Raises:
+            ValueError: if the module's ``Linear`` layers do not have the shapes and weights of
+                this network's M_i.
+        """
+        from torch.nn.utils import prune
+
+        if not isinstance(module, nn.Sequential):
+            raise TypeError(f"module must be a torch.nn.Sequential; got {type(module).__name__}")
+        linears = [layer for layer in module if isinstance(layer, nn.Linear)]
+        if len(linears) != len(self.masks):
+            raise ValueError(
+                f"module must contain {len(self.masks)} Linear layers (M_1 … M_{len(self.masks)}); "
+                f"it has {len(linears)}"
+            )
+        for index, (linear, mask, weight) in enumerate(zip(linears, self.masks, self.network.weights), start=1):
+            current = getattr(linear, "weight_orig", linear.weight).detach()
+            if current.shape != weight.shape:
+                raise ValueError(
+                    f"Linear layer {index} of module has weight shape {tuple(current.shape)}, but M_{index} "
+                    f"has shape {tuple(weight.shape)}"
+                )
+            if not torch.equal(current.to(device=weight.device, dtype=torch.float64), weight):
+                raise ValueError(
+                    f"Linear layer {index} of module does not hold the random weights M_{index}; build "
+                    "the module with RandomNetwork.to_sequential()"
+                )
+            prune.custom_from_mask(linear, name="weight", mask=mask.to(linear.weight.device))
+        return module
+
+    def kept_counts(self) -> tuple[int, ...]:
+        """Number of kept weights of each of the 2l layers."""
+        return tuple(int(mask.sum()) for mask in self.masks)
+
+    def sparsity(self) -> tuple[float, ...]:
+        """Fraction of pruned weights of each of the 2l layers (1 − kept/size)."""
+        return tuple(1.0 - int(mask.sum()) / mask.numel() for mask in self.masks)
+
+
+def prune_to(
+    random_network: RandomNetwork,
+    target_weights: Sequence,
+    *,
+    max_coefficients: int | None = None,
+    progress: bool = False,
+) -> PrunedNetwork:
+    """Prune the random network to approximate the target f with weights W_1, …, W_l.
+
+    For each target layer i and each entry (i, j) of W_i, the positive half (units of block j
+    with M_kj > 0, coefficients N_ik·M_kj, target W_ij) and, for i = 1 or without
+    ``positive_inputs_only``, the negative half (units with M_kj < 0, coefficients
+    N_ik·``|M_kj|``, target −W_ij) are solved exactly by :func:`lthbook.subset_sum.solve`
+    (module docstring). A unit of the wrong sign is never a coefficient of a half, so it can
+    never be kept for it. The number of units of each sign differs from block to block
+    (Binomial(b_i, 1/2)); instances are grouped by that size and each group is one ``solve``
+    call, batched over all its (i, j): padding every instance to the largest size would
+    make it 2^{(largest − typical)/2} times slower.
+
+    Even for layers i ≥ 2 (inputs ≥ 0) without ``positive_inputs_only`` both halves are built,
+    so that every layer is pruned the same way; the negative halves then never fire.
+
+    Args:
+        random_network: the :class:`RandomNetwork`; it is not modified.
+        target_weights: W_1, …, W_l (tensors or arrays), W_i of shape ``(d_i, d_{i−1})`` as in
+            ``random_network.widths``, each of spectral norm at most 1 (up to
+            :data:`SPECTRAL_NORM_TOLERANCE`; use :func:`normalize_to_class` first otherwise).
+        max_coefficients: use at most c coefficients per instance: of the units of the half's
+            sign, c/2 with N_ik ≥ 0 and c/2 with N_ik < 0, the first in index order (when one
+            sign has fewer, the other tops up to c); the half's other units are pruned. None
+            (the default, the theorem's construction) uses all. A speed knob for big networks:
+            solve's time grows like 2^{k/2} with k coefficients, while 20 coefficients of
+            balanced signs already give errors near 1e-6.
+        progress: show a progress bar over the layers.
+
+    Returns:
+        :class:`PrunedNetwork`.
+
+    Raises:
+        ValueError: for a target of the wrong depth or shapes, or a layer of spectral norm > 1.
+    """
+    if not isinstance(random_network, RandomNetwork):
+        raise TypeError(f"random_network must be a RandomNetwork; got {type(random_network).__name__}")
+    targets = _check_targets(target_weights, random_network.widths, random_network.device)
+    max_coefficients = _check_max_coefficients(max_coefficients)
+    progress = _check_bool("progress", progress)
+    masks, positive, negative = [], [], []
+    layers = range(1, random_network.depth + 1)
+    for i in tqdm(layers, desc="pruning layers", disable=not progress):
+        first, second = random_network.weights[2 * i - 2], random_network.weights[2 * i - 1]
+        d_in, d_out, block = random_network.widths[i - 1], random_network.widths[i], random_network.block_sizes[i - 1]
+        # Block j, unit t: first-layer weight M[j·b + t, j]; row r reads it through N[r, j·b + t].
+        block_first = first.reshape(d_in, block, d_in).diagonal(dim1=0, dim2=2).T  # (d_in, b)
+        block_second = second.reshape(d_out, d_in, block)
+        both_halves = i == 1 or not random_network.positive_inputs_only
+        pruning = _prune_blocks(
+            block_first, block_second, targets[i - 1], both_halves=both_halves, max_coefficients=max_coefficients
+        )
+        used = pruning.keep.any(dim=0)  # (d_in, b): the units some row keeps
+        first_mask = torch.zeros_like(first, dtype=torch.bool)
+        first_mask.reshape(d_in, block, d_in).diagonal(dim1=0, dim2=2).copy_(used.T)
+        masks += [first_mask, pruning.keep.reshape(d_out, d_in * block)]
+        positive.append(pruning.positive_residual)
+        negative.append(pruning.negative_residual)
+    return PrunedNetwork(
+        network=random_network, masks=tuple(masks), positive_residuals=tuple(positive),
+        negative_residuals=tuple(negative), max_coefficients=max_coefficients,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Errors
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertifiedBound:
+    """A rigorous upper bound on sup over ``‖x‖₂ ≤ 1`` of ‖f(x) − g_S(x)‖₂, with its parts.
+
+    Attributes:
+        bound: the bound, e_l below.
+        layer_errors: (η_1, …, η_l), η_i = ‖E_i‖₂, the spectral norm of layer i's error matrix.
+        target_norms: (‖W_1‖₂, …, ‖W_l‖₂).
+        propagated: (e_1, …, e_l), the bound on ‖h_i − ĥ_i‖₂ after each layer; e_l = bound.
+
+    ``float(certificate)`` is ``bound``.
+    """
+
+    bound: float
+    layer_errors: tuple[float, ...]
+    target_norms: tuple[float, ...]
+    propagated: tuple[float, ...]
+
+    def __float__(self) -> float:
+        return self.bound
+
+
+def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> CertifiedBound:
+    """An upper bound on sup over ``‖x‖₂ ≤ 1`` of ‖f(x) − g_S(x)‖₂, computed from the masks.
+
+    **Per layer.** From the masks and weights alone (not from the solver's output) the function
+    forms A⁺_i and A⁻_i of the module docstring (this needs every hidden unit of an odd layer
+    to see at most one input, which it checks) and the error matrix::
+
+        E_1 = [A⁺_1 − W_1 | A⁻_1 + W_1]        (the input x has both signs),
+        E_i = A⁺_i − W_i        for i ≥ 2     (the input is a ReLU output, ≥ 0).
+
+    A pair fed with h makes the error ‖P_i(h) − W_i h‖₂ ≤ η_i ‖h‖₂, η_i = ‖E_i‖₂ (spectral
+    norm, ``torch.linalg.matrix_norm(ord=2)``, float64).
+
+    **Through the network.** Let h_0 = ĥ_0 = x, h_i = σ(W_i h_{i−1}) and ĥ_i = σ(P_i(ĥ_{i−1}))
+    for i < l, h_l = f(x), ĥ_l = g_S(x), and e_i a bound on ‖h_i − ĥ_i‖₂. σ is 1-Lipschitz, so::
+
+        ‖h_i − ĥ_i‖ ≤ ‖P_i(ĥ_{i−1}) − W_i ĥ_{i−1}‖ + ‖W_i (ĥ_{i−1} − h_{i−1})‖
+                    ≤ η_i ‖ĥ_{i−1}‖ + ‖W_i‖ e_{i−1}.
+
+    With ‖h_{i−1}‖ ≤ ρ_{i−1} = ‖W_1‖ ⋯ ‖W_{i−1}‖ (σ(0) = 0 and 1-Lipschitz, ‖x‖ ≤ 1) and
+    ‖ĥ_{i−1}‖ ≤ ρ_{i−1} + e_{i−1}, the recursion is::
+
+        e_0 = 0,   e_i = η_i (ρ_{i−1} + e_{i−1}) + ‖W_i‖ e_{i−1},   bound = e_l.
+
+    For targets of the class (‖W_i‖ ≤ 1) this gives 1 + e_l ≤ Π_i (1 + η_i), so
+    e_l ≤ exp(Σ_i η_i) − 1. The bound is exact-arithmetic; the float64 rounding of the forward
+    pass (relative 1e-16 per operation) is many orders of magnitude smaller.
+
+    Args:
+        pruned: a :class:`PrunedNetwork` (from :func:`prune_to`).
+        target_weights: W_1, …, W_l, as for :func:`prune_to`.
+
+    Returns:
+        :class:`CertifiedBound`.
+    """
+    if not isinstance(pruned, PrunedNetwork):
+        raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
+    network = pruned.network
+    targets = _check_targets(target_weights, network.widths, network.device)
+    layer_errors, norms, propagated = [], [], []
+    reach, error = 1.0, 0.0  # ρ_{i−1} and e_{i−1}
+    for i in range(1, network.depth + 1):
+        first = pruned.masks[2 * i - 2] * network.weights[2 * i - 2]  # S_{2i−1} ⊙ M_{2i−1}
+        second = pruned.masks[2 * i - 1] * network.weights[2 * i - 1]  # S_{2i} ⊙ M_{2i}
+        target = targets[i - 1]
+        seen = (first != 0).sum(dim=1)
+        if bool((seen > 1).any()):
+            unit = int(torch.nonzero(seen > 1)[0])
+            raise ValueError(
+                f"hidden unit {unit} of M_{2 * i - 1} keeps {int(seen[unit])} inputs; the certificate needs "
+                "block-diagonal odd masks (every unit sees at most one input), as prune_to builds them"
+            )
+        source = first.abs().argmax(dim=1)  # the input each unit sees (any, for a unit with none)
+        weight = first.sum(dim=1)  # its one kept first-layer weight, or 0
+        a_pos = torch.zeros_like(target).index_add_(1, source, second * weight.clamp(min=0))
+        if i == 1:
+            a_neg = torch.zeros_like(target).index_add_(1, source, second * (-weight).clamp(min=0))
+            matrix = torch.cat([a_pos - target, a_neg + target], dim=1)
+        else:
+            matrix = a_pos - target
+        eta = float(torch.linalg.matrix_norm(matrix, ord=2))
+        norm = float(torch.linalg.matrix_norm(target, ord=2))
+        error = eta * (reach + error) + norm * error
+        reach *= norm
+        layer_errors.append(eta)
+        norms.append(norm)
+        propagated.append(error)
+    return CertifiedBound(
+        bound=error, layer_errors=tuple(layer_errors), target_norms=tuple(norms), propagated=tuple(propagated)
+    )
+
+
+def sampled_error(
+    pruned: PrunedNetwork,
+    target_weights: Sequence,
+    num_points: int = 10_000,
+    *,
+    adversarial_steps: int = 50,
+    refine_points: int = 256,
+    generator: torch.Generator | None = None,
+) -> float:
+    """A lower estimate of sup over ``‖x‖₂ ≤ 1`` of ‖f(x) − g_S(x)‖₂: sampling, then gradient ascent.
+
+    f and g_S have no biases, so both are positively homogeneous: f(r x) = r f(x) for r ≥ 0,
+    and the error at r x is r times the error at x. The supremum over the ball is therefore
+    reached on the unit sphere, and the function samples ``num_points`` points uniformly on
+    the sphere (normalised Gaussian vectors) rather than inside the ball. The
+    ``refine_points`` best of them are then improved by ``adversarial_steps`` steps of
+    projected gradient ascent on ‖f(x) − g_S(x)‖₂: x ← P(x + s_t·∇/‖∇‖), P the projection onto
+    the ball, with step s_t decaying geometrically from 0.1 to 0.001. The largest error seen at
+    any point is returned. Every point is feasible, so the result is at most the true
+    supremum, hence at most :func:`certified_error_bound`.
+
+    Args:
+        pruned: a :class:`PrunedNetwork`.
+        target_weights: W_1, …, W_l.
+        num_points: points sampled on the sphere, ≥ 1.
+        adversarial_steps: gradient steps, ≥ 0 (0: sampling only).
+        refine_points: how many of the best points are refined, ≥ 1.
+        generator: a ``torch.Generator`` for the sample; None uses torch's global one.
+
+    Returns:
+        The largest ‖f(x) − g_S(x)‖₂ found, a float.
+    """
+    if not isinstance(pruned, PrunedNetwork):
+        raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
+    network = pruned.network
+    targets = _check_targets(target_weights, network.widths, network.device)
+    num_points = check_int("num_points", num_points, low=1)
+    adversarial_steps = check_int("adversarial_steps", adversarial_steps, low=0)
+    refine_points = check_int("refine_points", refine_points, low=1)
+    generator = _check_generator(generator)
+    weights = pruned.pruned_weights()
+
+    def errors(x: torch.Tensor) -> torch.Tensor:
+        return (_forward(targets, x) - _forward(weights, x)).norm(dim=1)
+
+    source = generator.device if generator is not None else torch.device("cpu")
+    x = torch.randn(num_points, network.widths[0], generator=generator, dtype=torch.float64, device=source)
+    x = (x / x.norm(dim=1, keepdim=True).clamp(min=1e-300)).to(network.device)
+    with torch.no_grad():
+        start = errors(x)
+    best = float(start.max())
+    if adversarial_steps == 0:
+        return best
+    x = x[torch.topk(start, min(refine_points, num_points)).indices].clone()
+    decay = (1e-2) ** (1.0 / max(adversarial_steps - 1, 1))
+    step = 0.1
+    for _ in range(adversarial_steps):
+        x.requires_grad_(True)
+        value = errors(x)
+        (grad,) = torch.autograd.grad(value.sum(), x)
+        with torch.no_grad():
+            best = max(best, float(value.max()))
+            x = x + step * grad / grad.norm(dim=1, keepdim=True).clamp(min=1e-300)
+            x = x / x.norm(dim=1, keepdim=True).clamp(min=1.0)  # projection onto the ball
+        step *= decay
+    with torch.no_grad():
+        best = max(best, float(errors(x).max()))
+    return best
+
+
+# ----------------------------------------------------------------------------------------
+# Targets
+# ----------------------------------------------------------------------------------------
+
+
+def target_forward(target_weights: Sequence, x) -> torch.Tensor:
+    """f(x) = W_l σ(W_{l−1} … σ(W_1 x)), float64, for x ``(N, d_0)`` or ``(d_0,)``.
+
+    The weights are not checked against the class (any bias-free ReLU network works).
+    """
+    weights = _as_weight_list(target_weights)
+    x = _check_input(x, weights[0].shape[1], weights[0].device)
+    for index in range(1, len(weights)):
+        if weights[index].shape[1] != weights[index - 1].shape[0]:
+            raise ValueError(
+                f"target_weights[{index}] has {weights[index].shape[1]} columns but target_weights[{index - 1}] "
+                f"has {weights[index - 1].shape[0]} rows"
+            )
+    return _forward(weights, x)
+
+
+def random_target(
+    widths: Sequence[int],
+    *,
+    spectral_norm: float = 1.0,
+    generator: torch.Generator | None = None,
+    device: str | torch.device | None = None,
+) -> list[torch.Tensor]:
+    """A random target of the class: W_i = s · G_i / ‖G_i‖₂ with G_i standard Gaussian.
+
+    Every layer has spectral norm exactly ``spectral_norm`` (up to rounding, well within
+    :data:`SPECTRAL_NORM_TOLERANCE`); norm 1 is the boundary of the class and the hardest case
+    for the error propagation. No biases. Drawn on the generator's device, then moved.
+
+    Args:
+        widths: (d_0, …, d_l).
+        spectral_norm: s ∈ (0, 1].
+        generator: a ``torch.Generator``; None uses torch's global one.
+        device: None = CUDA if available, else CPU.
+
+    Returns:
+        [W_1, …, W_l], float64, W_i of shape ``(d_i, d_{i−1})``.
+    """
+    widths = _check_widths(widths)
+    spectral_norm = check_float("spectral_norm", spectral_norm, low=0.0, high=1.0, low_inclusive=False)
+    generator = _check_generator(generator)
+    device = resolve_device(device)
+    source = generator.device if generator is not None else torch.device("cpu")
+    weights = []
+    for d_in, d_out in zip(widths[:-1], widths[1:]):
+        gaussian = torch.randn(d_out, d_in, generator=generator, dtype=torch.float64, device=source)
+        weights.append((gaussian * (spectral_norm / torch.linalg.matrix_norm(gaussian, ord=2))).to(device))
+    return weights
+
+
+def normalize_to_class(weights: Sequence) -> list[torch.Tensor]:
+    """Divide each layer by its spectral norm, W_i / ‖W_i‖₂, so that the network is in the class.
+
+    For a bias-free ReLU network this multiplies the output by the positive constant
+    1/Π_i ‖W_i‖₂ (σ is positively homogeneous), so a classifier's predicted class
+    (the argmax) does not change. Use it to prune a trained network (chapter 6). A zero
+    matrix is left as it is.
+
+    Args:
+        weights: W_1, …, W_l (tensors or arrays, e.g. ``[layer.weight for layer in linears]``).
+
+    Returns:
+        list of float64 tensors on the weights' devices.
+    """
+    result = []
+    for weight in _as_weight_list(weights):
+        norm = torch.linalg.matrix_norm(weight, ord=2)
+        result.append(weight / norm if norm > 0 else weight.clone())
+    return result
+
+
+# ----------------------------------------------------------------------------------------
+# Width formulas
+# ----------------------------------------------------------------------------------------
+
+
+def per_instance_budget(eps: float, delta: float, d_in: int, d_out: int, depth: int) -> tuple[float, float]:
+    """(ε′, δ′): the error and failure probability each SubsetSum instance may have.
+
+    The error bound of :func:`certified_error_bound` stays below ε when Σ_i η_i ≤ ε/2, since
+    then e_l ≤ exp(ε/2) − 1 < ε for ε ≤ 1. If every residual is at most ε′ in size,
+    η_i ≤ ‖E_i‖_F ≤ ε′ √(2 d_{i−1} d_i) (E_1 has 2 d_0 d_1 entries), so it suffices that::
+
+        ε′ = ε / (2 l √(2 d_in d_out)),    δ′ = δ / (2 l d_in d_out),
+
+    with d_in d_out the largest d_{i−1} d_i, and δ′ from a union bound over the at most
+    2 l d_in d_out instances (two halves per target weight).
+
+    Args:
+        eps: target error ε ∈ (0, 1].
+        delta: failure probability δ ∈ (0, 1).
+        d_in, d_out: the largest layer's input and output widths (for a target with several
+            widths, those maximising d_{i−1}·d_i).
+        depth: l ≥ 1.
+    """
+    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
+    delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    d_in = check_int("d_in", d_in, low=1)
+    d_out = check_int("d_out", d_out, low=1)
+    depth = check_int("depth", depth, low=1)
+    return eps / (2 * depth * math.sqrt(2 * d_in * d_out)), delta / (2 * depth * d_in * d_out)
+
+
+def required_n(
+    eps: float,
+    delta: float,
+    d_in: int,
+    d_out: int,
+    depth: int,
+    constant: float = MEASURED_CONSTANT,
+) -> int:
+    """The n of Theorem 1: n = ⌈C · log₂(2 / min(ε′, δ′))⌉ with (ε′, δ′) of :func:`per_instance_budget`.
+
+    The SubsetSum lemma (Lueker's theorem as the book states it, with constant C): with
+    probability at least 1 − ε″, one random instance approximates every target in [−1, 1]
+    within ε″ once n ≥ C log₂(2/ε″). Taking ε″ = min(ε′, δ′), every instance of every layer
+    has error at most ε′ for every target of the class (|W_ij| ≤ ‖W_i‖₂ ≤ 1) except with
+    probability at most (number of instances)·δ′ ≤ δ, and then :func:`certified_error_bound`
+    is below ε. Blocks have 2n units, so the width factor is m_i / d_{i−1} = 2n
+    (:func:`width_factor`): O(log(d l / min(ε, δ))).
+
+    Args:
+        eps, delta, d_in, d_out, depth: as for :func:`per_instance_budget`.
+        constant: C > 0; defaults to :data:`MEASURED_CONSTANT` (chapter 2's measurement).
+
+    Returns:
+        n ≥ 1.
+    """
+    constant = check_float("constant", constant, low=0.0, low_inclusive=False)
+    eps_prime, delta_prime = per_instance_budget(eps, delta, d_in, d_out, depth)
+    return max(1, math.ceil(constant * math.log2(2.0 / min(eps_prime, delta_prime))))
+
+
+def width_factor(
+    eps: float,
+    delta: float,
+    d_in: int,
+    d_out: int,
+    depth: int,
+    constant: float = MEASURED_CONSTANT,
+) -> int:
+    """m_i / d_{i−1} = 2n, how many times wider than the target layer the random one is (ours)."""
+    return 2 * required_n(eps, delta, d_in, d_out, depth, constant)
+
+
+def malach_width_factor(eps: float, delta: float, d: int, depth: int) -> float:
+    """The width factor of Malach et al. (2020), for comparison plots: d⁴ l² / ε² · ln(d l / δ).
+
+    Their theorem asks for a random network of width O(d⁵ l² / ε² · log(d l / δ)) for a target
+    of width d, i.e. a factor O(d⁴ l² / ε² · log(d l / δ)) wider. The constants of the O are
+    set to 1 here (and the logarithm is natural): this is the order of growth, not a
+    sufficient width.
+
+    Args:
+        eps: ε ∈ (0, 1]; delta: δ ∈ (0, 1); d: target width ≥ 1; depth: l ≥ 1.
+    """
+    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
+    delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    d = check_int("d", d, low=1)
+    depth = check_int("depth", depth, low=1)
+    return d**4 * depth**2 / eps**2 * math.log(d * depth / delta)
+
+
+# ----------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------
+
+
+def _block_size(layer: int, n: int, positive_inputs_only: bool) -> int:
+    """b_i: 2n units per input coordinate, n for layers i ≥ 2 with positive inputs only."""
+    return n if (positive_inputs_only and layer >= 2) else 2 * n
+
+
+def _check_widths(widths) -> tuple[int, ...]:
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise TypeError(f"widths must be a sequence of integers (d_0, ..., d_l); got {type(widths).__name__}")
+    if len(widths) < 2:
+        raise ValueError(f"widths must list at least two widths (d_0, d_1); got {tuple(widths)}")
+    return tuple(check_int(f"widths[{k}]", width, low=1) for k, width in enumerate(widths))
+
+
+def _as_weight_list(weights) -> list[torch.Tensor]:
+    if isinstance(weights, torch.Tensor) or not isinstance(weights, Sequence) or len(weights) == 0:
+        raise TypeError("target_weights must be a non-empty list or tuple of 2-D tensors W_1, ..., W_l")
+    result = []
+    for index, weight in enumerate(weights):
+        device = weight.device if isinstance(weight, torch.Tensor) else torch.device("cpu")
+        result.append(as_float64_tensor(f"target_weights[{index}]", weight, device=device, ndim=(2,)))
+    return result
+
+
+def _check_targets(target_weights, widths: tuple[int, ...], device: torch.device) -> list[torch.Tensor]:
+    """W_1, …, W_l as float64 on ``device``, checked against the widths and the class."""
+    weights = [w.to(device) for w in _as_weight_list(target_weights)]
+    depth = len(widths) - 1
+    if len(weights) != depth:
+        raise ValueError(f"target_weights must hold l = {depth} matrices for widths {widths}; got {len(weights)}")
+    for i, weight in enumerate(weights, start=1):
+        expected = (widths[i], widths[i - 1])
+        if tuple(weight.shape) != expected:
+            raise ValueError(
+                f"target_weights[{i - 1}] (W_{i}) must have shape (d_{i}, d_{i - 1}) = {expected} to match the "
+                f"random network; got {tuple(weight.shape)}"
+            )
+        norm = float(torch.linalg.matrix_norm(weight, ord=2))
+        if norm > 1 + SPECTRAL_NORM_TOLERANCE:
+            raise ValueError(
+                f"target_weights[{i - 1}] (W_{i}) has spectral norm {norm:.6g} > 1; the class needs ‖W_i‖₂ ≤ 1 "
+                "(divide by the norm with normalize_to_class)"
+            )
+    return weights
+
+
+def _check_input(x, d_0: int, device: torch.device) -> torch.Tensor:
+    x = as_float64_tensor("x", x, device=device, ndim=(1, 2))
+    if x.shape[-1] != d_0:
+        raise ValueError(f"x must have d_0 = {d_0} features in its last dimension; got shape {tuple(x.shape)}")
+    return x
+
+
+def _forward(weights: Sequence[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """W_L σ(… σ(W_1 x)) for x ``(N, d)`` or ``(d,)``, in chunks of points (differentiable in x)."""
+    single = x.ndim == 1
+    points = x.reshape(-1, x.shape[-1])
+    widest = max(w.shape[0] for w in weights)
+    rows = max(1, _FORWARD_CHUNK_BYTES // (8 * widest))
+    outputs = []
+    for start in range(0, max(points.shape[0], 1), rows):
+        h = points[start : start + rows]
+        for index, weight in enumerate(weights):
+            h = h @ weight.T
+            if index < len(weights) - 1:
+                h = torch.relu(h)
+        outputs.append(h)
+    out = torch.cat(outputs)
+    return out[0] if single else out
+
+
+def _sequential(weights: Sequence[torch.Tensor]) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for index, weight in enumerate(weights):
+        linear = nn.Linear(weight.shape[1], weight.shape[0], bias=False, dtype=torch.float64, device=weight.device)
+        with torch.no_grad():
+            linear.weight.copy_(weight)
+        layers.append(linear)
+        if index < len(weights) - 1:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
