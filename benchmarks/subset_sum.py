@@ -3,12 +3,18 @@
     python benchmarks/subset_sum.py            # full run, also writes benchmarks/results/subset_sum.txt
     python benchmarks/subset_sum.py --quick    # a smaller run that only prints
 
-For each n in {12, 16, 20, 21, 24}: per-instance coefficients of the product law (a·b with a, b
-independent U[−1, 1], the law of the ReLU construction) and targets uniform on [−1, 1]. Every
-method solves its own number of instances; the slow ones (HiGHS, CP-SAT) a small sample with a
-10 s limit per instance. All methods also solve a common sample, on which their errors are
-compared with solve's (``agree``). Then the paper's Experiment 1 at its own scale: 397,000
-instances at n = 21, against the 77,266 s that Gurobi took on 36 cores.
+First the paper's Experiment 1 at its own scale: 397,000 instances at n = 21 with targets
+uniform on the trained MLP's weight range [−0.464, 0.541], once with product-law coefficients
+(a·b with a, b independent U[−1, 1], the law of the ReLU construction) and once with the
+paper's own U[min w, max w], against the 77,266 s that Gurobi took on 36 cores. It runs first,
+while the machine is as quiet as at the start; the load average is printed beside it, since
+other work on a 2-core machine slows it down (the CPU seconds are less sensitive to that).
+
+Then, for each n in {12, 16, 20, 21, 24}: product-law coefficients per instance, the same
+targets. Every method solves its own number of instances (solve: best of 3 runs); the slow
+ones (HiGHS, CP-SAT) a sample of 5 with a 10 s limit per instance. All methods also solve that
+common sample, on which their errors are compared with solve's where they proved optimality
+(``agrees``).
 
 Notes on the reference solvers:
 * HiGHS is called through lthbook.subset_sum.milp (the paper's MIP; coefficients scaled by a

@@ -123,7 +123,7 @@ _FORWARD_CHUNK_BYTES = 1 << 28
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RandomNetwork:
     """The random network g of Theorem 1: depth 2l, entries i.i.d. U[−1, 1], no biases.
 
@@ -244,7 +244,7 @@ def network_memory_bytes(widths: Sequence[int], n: int, *, positive_inputs_only:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PrunedNetwork:
     """A random network with the masks S_1, …, S_{2l} that make it approximate a target.
 

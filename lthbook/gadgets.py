@@ -138,7 +138,7 @@ def relu_identity(w, x) -> torch.Tensor:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RandomGadget:
     """A batch of B random two-layer gadgets g(x) = vᵀσ(u x), before pruning.
 
@@ -232,7 +232,7 @@ def sample_neuron_gadget(
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WeightGadget:
     """B gadgets, each pruned to its target weight w_b.
 
@@ -396,7 +396,7 @@ def gadget_sup_error(gadget: WeightGadget) -> torch.Tensor:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NeuronGadget:
     """A random neuron gadget pruned to the target neuron x ↦ wᵀx, w ∈ R^d.
 
@@ -550,7 +550,7 @@ def _neuron_extremes(neuron: NeuronGadget) -> tuple[torch.Tensor, torch.Tensor]:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _BlockPruning:
     """What :func:`_prune_blocks` returns for R output rows and K blocks of U units.
 

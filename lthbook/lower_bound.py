@@ -892,10 +892,10 @@ def depth2_linear_cover(
 
     The network has m = 2h + qh parameters (U ∈ R^{h×2} first, row-major, then V ∈ R^{q×h});
     its 2^m subnetworks g_S(x) = V_S σ(U_S x) are searched for each target x ↦ Wx, with the
-    error sup_{‖x‖≤1} ‖Wx − g_S(x)‖ (:func:`depth2_sup_error`). Chapter 5 plots the share of
-    random targets within ε as m passes the counting threshold 2^m ≈ P(B, 2ε).
+    error ε_S(W) = sup_{‖x‖≤1} ‖Wx − g_S(x)‖ (:func:`depth2_sup_error`). Chapter 5 plots the
+    share of random targets within ε as m passes the counting threshold 2^m ≈ P(B, 2ε).
 
-    How 2^m × T exact suprema are avoided (every step is exact):
+    How 2^m × T exact suprema are avoided (every step is exact, nothing is sampled):
 
     1. **Canonical masks.** A hidden unit whose row of U_S or column of V_S is all zero adds
        nothing, so a mask computes the same function as the mask with that unit's other
@@ -905,23 +905,30 @@ def depth2_linear_cover(
 
            g_S(x) = L_S x + e_S(x),   L_S = ½ V_S U_S,   e_S(x) = ½ V_S |U_S x|,
 
-       with e_S even. Wx is odd, so for the error ε_S(W) = sup ‖Wx − g_S(x)‖ over the unit
-       circle, using x and −x::
+       with e_S even. As Wx is odd, the residual r(x) = Wx − g_S(x) has odd part
+       ½(r(x) − r(−x)) = (W − L_S)x and even part ½(r(x) + r(−x)) = −e_S(x); each is at most
+       sup ‖r‖ on the circle, and r is their sum, so::
 
            max(‖W − L_S‖₂, E_S)  ≤  ε_S(W)  ≤  ‖W − L_S‖₂ + E_S,    E_S = sup_{‖x‖=1} ‖e_S(x)‖.
 
-       (Left: ½(r(x) − r(−x)) = (W − L_S)x and ½(r(x) + r(−x)) = −e_S(x), each at most the
-       sup of ‖r‖. Right: the triangle inequality.) E_S is computed exactly once per mask;
-       masks with E_S > ε are dropped for good.
-    3. **Screening.** For each target, U_W = min_S of the upper bound; only pairs whose lower
-       bound is at most min(ε, U_W) can hold the minimum within ε, and only those get the
-       exact :func:`depth2_sup_error`.
+       E_S is computed exactly once per mask; masks with E_S > ε are dropped for good.
+    3. **Screening.** For each target, U_W = min_S (‖W − L_S‖₂ + E_S) bounds the best error,
+       so only masks with max(‖W − L_S‖₂, E_S) ≤ min(ε, U_W) can be best within ε.
+    4. **A sharper lower bound.** For those pairs, ‖r‖ is evaluated at ±x_S (where ‖e_S‖ is
+       largest) and at ±y (the top right singular vector of W − L_S): four points of the
+       circle, so a lower bound on ε_S(W), and at least max(‖W − L_S‖₂, E_S) because
+       max(‖a + b‖, ‖a − b‖) ≥ max(‖a‖, ‖b‖). For each target the pair with the smallest
+       such bound gets the exact error, B_W; then only pairs whose bound is at most
+       min(ε, U_W, B_W) get the exact :func:`depth2_sup_error`, and the smallest is the answer.
+
+    A pair that attains the minimum (if it is ≤ ε) has every lower bound at most its error,
+    hence passes every screen, so the result is the exact minimum over all 2^m masks.
 
     Args:
         first: U, ``(h, 2)``.
         second: V, ``(q, h)``; m = 2h + qh ≤ :data:`ENUMERATION_MAX_PARAMETERS`.
         targets: W, ``(T, q, 2)`` (e.g. :func:`sample_operator_norm_ball`).
-        eps: the tolerance ε > 0.
+        eps: the tolerance ε > 0. The work grows with ε (more subnetworks pass the screens).
         device: None = CUDA if available, else CPU.
         progress: show a progress bar over the chunks of masks.
 
@@ -941,24 +948,28 @@ def depth2_linear_cover(
     if targets.shape[1:] != (q, 2):
         raise ValueError(f"targets must have shape (T, {q}, 2); got {tuple(targets.shape)}")
     m = _check_parameter_count(2 * units + q * units)
+    shapes = [(units, 2), (q, units)]
 
-    # Steps 1 and 2: canonical masks with a small even part.
-    kept_index, kept_linear, kept_even = [], [], []
+    # Steps 1 and 2: canonical masks whose even part is at most ε.
+    kept_index, kept_even, kept_peak = [], [], []
     starts = range(0, 1 << m, _MASK_CHUNK)
     for start in tqdm(starts, desc="subnetworks", disable=not progress, leave=False):
         index = torch.arange(start, min(start + _MASK_CHUNK, 1 << m), device=device)
-        u_mask, v_mask = _layer_masks(index, [(units, 2), (q, units)])
+        u_mask, v_mask = _layer_masks(index, shapes)
         canonical = (u_mask.any(dim=2) == v_mask.any(dim=1)).all(dim=1)
         index, u_s, v_s = index[canonical], u * u_mask[canonical], v * v_mask[canonical]
-        even = _chunked_planar_sup(u_s, v_s, torch.zeros_like(v_s[:, :, :2]), even_part=True)
+        even, peak = _chunked_planar_sup(u_s, v_s, torch.zeros_like(v_s[:, :, :2]), even_part=True)
         small = even <= eps
         kept_index.append(index[small])
-        kept_linear.append(0.5 * v_s[small] @ u_s[small])
         kept_even.append(even[small])
-    index, linear, even = torch.cat(kept_index), torch.cat(kept_linear), torch.cat(kept_even)
+        kept_peak.append(peak[small])
+    index, even, peak = torch.cat(kept_index), torch.cat(kept_even), torch.cat(kept_peak)
+    u_mask, v_mask = _layer_masks(index, shapes)
+    u_s, v_s = u * u_mask, v * v_mask
+    linear = 0.5 * v_s @ u_s
     num_distinct = (1 + 3 * ((1 << q) - 1)) ** units
 
-    # Step 3: screen (target, mask) pairs with the bounds, then compute the exact errors.
+    # Step 3: the upper bound U_W, then the pairs that pass the first screen.
     num_targets = targets.shape[0]
     upper = torch.full((num_targets,), math.inf, dtype=torch.float64, device=device)
     step = max(1, _PAIR_CHUNK // max(num_targets, 1))
@@ -966,16 +977,32 @@ def depth2_linear_cover(
         distance = _pairwise_distance(targets, linear[start : start + step])
         upper = torch.minimum(upper, (distance + even[start : start + step]).amin(dim=1))
     threshold = torch.clamp(upper, max=eps)
-    best = torch.full((num_targets,), math.inf, dtype=torch.float64, device=device)
+    target_ids, mask_ids = [], []
     for start in range(0, index.shape[0], step):
         distance = _pairwise_distance(targets, linear[start : start + step])
         lower = torch.maximum(distance, even[start : start + step])
         target_id, mask_id = torch.nonzero(lower <= threshold[:, None], as_tuple=True)
-        if target_id.numel() == 0:
-            continue
-        u_mask, v_mask = _layer_masks(index[start + mask_id], [(units, 2), (q, units)])
-        exact = _chunked_planar_sup(u * u_mask, v * v_mask, targets[target_id], even_part=False)
-        best = best.scatter_reduce(0, target_id, exact, reduce="amin")
+        target_ids.append(target_id)
+        mask_ids.append(mask_id + start)
+    target_id, mask_id = torch.cat(target_ids), torch.cat(mask_ids)
+
+    # Step 4: the four-point lower bound, the exact error of each target's most promising
+    # pair, and the exact errors of the pairs that can still beat it.
+    lower = _four_point_bound(targets[target_id], u_s[mask_id], v_s[mask_id], linear[mask_id], peak[mask_id])
+    promising = torch.full((num_targets,), math.inf, dtype=torch.float64, device=device)
+    promising = promising.scatter_reduce(0, target_id, lower, reduce="amin")
+    first_pick = torch.nonzero(lower == promising[target_id]).squeeze(1)
+    first_pick = first_pick[_first_per_group(target_id[first_pick])]
+    best = torch.full((num_targets,), math.inf, dtype=torch.float64, device=device)
+    if first_pick.numel() > 0:
+        picked_target, picked_mask = target_id[first_pick], mask_id[first_pick]
+        exact, _ = _chunked_planar_sup(u_s[picked_mask], v_s[picked_mask], targets[picked_target], even_part=False)
+        best[picked_target] = exact
+    survivors = torch.nonzero(lower <= torch.minimum(threshold, best)[target_id]).squeeze(1)
+    if survivors.numel() > 0:
+        t_id, s_id = target_id[survivors], mask_id[survivors]
+        exact, _ = _chunked_planar_sup(u_s[s_id], v_s[s_id], targets[t_id], even_part=False)
+        best = best.scatter_reduce(0, t_id, exact, reduce="amin")
     best = torch.where(best <= eps, best, torch.full_like(best, math.inf))
     return LinearCoverResult(
         best_error=best,
