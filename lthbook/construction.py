@@ -220,7 +220,10 @@ class RandomNetwork:
         return _forward(self.weights, _check_input(x, self.widths[0], self.device))
 
     def to_sequential(self) -> nn.Sequential:
-        """g as a bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU`` (see :meth:`PrunedNetwork.apply_to`)."""
+        """g as a bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU``.
+
+        Hand it to :meth:`PrunedNetwork.apply_to` to prune it with PyTorch's pruning API.
+        """
         return _sequential(self.weights)
 
 
@@ -435,8 +438,9 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
         E_1 = [A⁺_1 − W_1 | A⁻_1 + W_1]        (the input x has both signs),
         E_i = A⁺_i − W_i        for i ≥ 2     (the input is a ReLU output, ≥ 0).
 
-    A pair fed with h makes the error ‖P_i(h) − W_i h‖₂ ≤ η_i ‖h‖₂, η_i = ‖E_i‖₂ (spectral
-    norm, ``torch.linalg.matrix_norm(ord=2)``, float64).
+    A pair fed with h makes the error ‖P_i(h) − W_i h‖₂ ≤ η_i ‖h‖₂, η_i = ‖E_i‖₂ (the
+    spectral norm, the largest singular value, by ``torch.linalg.matrix_norm(ord=2)`` in
+    float64).
 
     **Through the network.** Let h_0 = ĥ_0 = x, h_i = σ(W_i h_{i−1}) and ĥ_i = σ(P_i(ĥ_{i−1}))
     for i < l, h_l = f(x), ĥ_l = g_S(x), and e_i a bound on ‖h_i − ĥ_i‖₂. σ is 1-Lipschitz, so::
@@ -463,8 +467,8 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
     if not isinstance(pruned, PrunedNetwork):
         raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
     network = pruned.network
-    targets = _check_targets(target_weights, network.widths, network.device)
-    layer_errors, norms, propagated = [], [], []
+    targets, norms = _check_targets(target_weights, network.widths, network.device, return_norms=True)
+    layer_errors, propagated = [], []
     reach, error = 1.0, 0.0  # ρ_{i−1} and e_{i−1}
     for i in range(1, network.depth + 1):
         first = pruned.masks[2 * i - 2] * network.weights[2 * i - 2]  # S_{2i−1} ⊙ M_{2i−1}
@@ -485,12 +489,11 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
             matrix = torch.cat([a_pos - target, a_neg + target], dim=1)
         else:
             matrix = a_pos - target
-        eta = float(torch.linalg.matrix_norm(matrix, ord=2))
-        norm = float(torch.linalg.matrix_norm(target, ord=2))
+        eta = _spectral_norm(matrix)
+        norm = norms[i - 1]
         error = eta * (reach + error) + norm * error
         reach *= norm
         layer_errors.append(eta)
-        norms.append(norm)
         propagated.append(error)
     return CertifiedBound(
         bound=error, layer_errors=tuple(layer_errors), target_norms=tuple(norms), propagated=tuple(propagated)
@@ -763,9 +766,13 @@ def _as_weight_list(weights) -> list[torch.Tensor]:
     return result
 
 
-def _check_targets(target_weights, widths: tuple[int, ...], device: torch.device) -> list[torch.Tensor]:
-    """W_1, …, W_l as float64 on ``device``, checked against the widths and the class."""
+def _check_targets(target_weights, widths: tuple[int, ...], device: torch.device, *, return_norms: bool = False):
+    """W_1, …, W_l as float64 on ``device``, checked against the widths and the class.
+
+    With ``return_norms``, returns ``(weights, [‖W_1‖₂, …, ‖W_l‖₂])``.
+    """
     weights = [w.to(device) for w in _as_weight_list(target_weights)]
+    norms = []
     depth = len(widths) - 1
     if len(weights) != depth:
         raise ValueError(f"target_weights must hold l = {depth} matrices for widths {widths}; got {len(weights)}")
@@ -776,13 +783,21 @@ def _check_targets(target_weights, widths: tuple[int, ...], device: torch.device
                 f"target_weights[{i - 1}] (W_{i}) must have shape (d_{i}, d_{i - 1}) = {expected} to match the "
                 f"random network; got {tuple(weight.shape)}"
             )
-        norm = float(torch.linalg.matrix_norm(weight, ord=2))
+        norm = _spectral_norm(weight)
         if norm > 1 + SPECTRAL_NORM_TOLERANCE:
             raise ValueError(
                 f"target_weights[{i - 1}] (W_{i}) has spectral norm {norm:.6g} > 1; the class needs ‖W_i‖₂ ≤ 1 "
                 "(divide by the norm with normalize_to_class)"
             )
-    return weights
+        norms.append(norm)
+    return (weights, norms) if return_norms else weights
+
+
+def _spectral_norm(matrix: torch.Tensor) -> float:
+    """‖A‖₂, the largest singular value, in float64 (computed on the taller of A and Aᵀ: the same
+    singular values, and LAPACK is faster on a tall matrix)."""
+    tall = matrix if matrix.shape[0] >= matrix.shape[1] else matrix.mT
+    return float(torch.linalg.matrix_norm(tall, ord=2))
 
 
 def _check_input(x, d_0: int, device: torch.device) -> torch.Tensor:

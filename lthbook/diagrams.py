@@ -192,7 +192,9 @@ def draw_construction(
         hidden = columns[2 * layer + 1]
         for j in range(1, network.widths[layer]):
             y = 0.5 * (hidden[j * block - 1] + hidden[j * block])
-            right.plot([2 * layer + 0.85, 2 * layer + 1.15], [y, y], color="#666666", linewidth=0.8, linestyle=":", zorder=5)
+            right.plot(
+                [2 * layer + 0.85, 2 * layer + 1.15], [y, y], color="#666666", linewidth=0.8, linestyle=":", zorder=5
+            )
     for i, ys in enumerate(columns):
         kept = None
         if 0 < i < len(columns) - 1 and i % 2 == 1:  # a hidden column: fill the units the ticket uses

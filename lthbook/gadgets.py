@@ -584,8 +584,9 @@ def _prune_blocks(
 
     A half's candidates are the units of its sign, at most ``max_coefficients`` of them chosen
     by :func:`_balanced_candidates`. So a unit of the wrong sign is never a coefficient of that
-    half and the halves never share a unit. Instances are grouped by their number of candidates and each group is one call of
-    :func:`lthbook.subset_sum.solve`; an instance with no candidate has value 0.
+    half and the halves never share a unit. Instances are grouped by their number of
+    candidates and each group is one call of :func:`lthbook.subset_sum.solve`; an instance
+    with no candidate has value 0.
     """
     rows, blocks, units = second.shape
     device = second.device
@@ -631,7 +632,8 @@ def _prune_blocks(
         for half, row_ids, block_ids, unit_ids, _ in items:
             stop = start + row_ids.shape[0]
             mask = solution.mask[start:stop]  # (I, size)
-            residuals[half][row_ids, block_ids] = solution.value[start:stop] - halves[half][0] * targets[row_ids, block_ids]
+            goal = halves[half][0] * targets[row_ids, block_ids]
+            residuals[half][row_ids, block_ids] = solution.value[start:stop] - goal
             chosen_rows = row_ids.unsqueeze(1).expand(-1, size)[mask]
             chosen_blocks = block_ids.unsqueeze(1).expand(-1, size)[mask]
             keep[chosen_rows, chosen_blocks, unit_ids[mask]] = True
@@ -704,7 +706,9 @@ def _as_random_gadget(gadget_or_uv, positive_inputs_only) -> RandomGadget:
     u = as_float64_tensor("u", first, device=device, ndim=(1, 2))
     v = as_float64_tensor("v", second, device=device, ndim=(1, 2))
     if u.shape != v.shape or u.shape[-1] == 0:
-        raise ValueError(f"u and v must have the same nonempty shape (U,) or (B, U); got {tuple(u.shape)} and {tuple(v.shape)}")
+        raise ValueError(
+            f"u and v must have the same nonempty shape (U,) or (B, U); got {tuple(u.shape)} and {tuple(v.shape)}"
+        )
     return RandomGadget(u=u.reshape(-1, u.shape[-1]), v=v.reshape(-1, v.shape[-1]),
                         positive_inputs_only=bool(positive_inputs_only))
 

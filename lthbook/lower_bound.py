@@ -78,6 +78,7 @@ with **index** k keeps parameter j exactly when bit j of k is 1.
 """
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -136,8 +137,6 @@ _MASK_CHUNK = 1 << 15
 _PLANAR_CHUNK_NUMBERS = 1 << 22
 # (target, subnetwork) pairs per chunk when distances are screened.
 _PAIR_CHUNK = 1 << 16
-# Floating-point slack of the exact integer test in min_parameters (far above float64 error).
-_LOG_SLACK = 1e-9
 
 
 # ----------------------------------------------------------------------------------------
@@ -197,7 +196,8 @@ def log2_covering_upper(d: int, eps: float, d_out: int | None = None) -> float:
     """log₂ of the volumetric upper bound on N(B, ε): D · log₂(1 + 2/ε), with D = d·d_out.
 
     N(ε) ≤ P(ε) (a maximal ε-packing is an ε-covering) ≤ (1 + 2/ε)^D (fact 4 of the module
-    docstring). :func:`greedy_packing` builds such a packing, hence such a covering.
+    docstring). A maximal packing, which :func:`greedy_packing` approximates, is such a
+    covering.
 
     Args:
         d, eps, d_out: as for :func:`log2_packing_lower`.
@@ -337,8 +337,8 @@ def greedy_packing(
       but not necessarily in B. *If* it were maximal in B it would be an ε-covering, and its
       size would be at least N(B, ε) ≥ (1/ε)^D (:func:`log2_covering_lower`). Monte Carlo
       only approximates this: ``uncovered_fraction`` estimates, from fresh samples, the share
-      of B left uncovered. With many candidates at small d it is 0 and the lower bound holds
-      in practice, but it is not a proof.
+      of B left uncovered. With many candidates at small d it is near 0 and the lower bound
+      holds in practice, but that is not a proof.
 
     Args:
         d: input dimension ≥ 1.
@@ -390,7 +390,7 @@ def greedy_packing(
 
 
 def min_parameters(d: int, eps: float, d_out: int | None = None) -> int:
-    """The fewest parameters m with which *any* network can approximate every linear map in B.
+    """A lower bound on the parameters of *any* network whose subnetworks approximate all of B.
 
     Returns the smallest integer m ≥ 0 with::
 
@@ -406,8 +406,9 @@ def min_parameters(d: int, eps: float, d_out: int | None = None) -> int:
 
     m counts every prunable parameter of the large network (for the random network of
     Theorem 1, all entries of M_1, …, M_{2l}; :func:`pensia_parameters` counts them).
-    The comparison ``2^m ≥ (1/(2ε))^D`` is decided exactly (in integer arithmetic when the
-    floating-point logarithm is within 10⁻⁹ of an integer), so the result is rigorous.
+    The ceiling is taken without floating-point doubt: D · log₂(1/(2ε)) is an integer only
+    when 1/(2ε) is a power of two (then it is computed in integers); otherwise it is
+    irrational and is computed to 60 significant digits.
     For ε ≥ 1 the question is void: the empty subnetwork g_S = 0 is within ‖W‖₂ ≤ 1 of every
     target.
 
@@ -468,9 +469,10 @@ def pensia_parameters(
 
         parameters = Σ_i m_i (d + d) = l · 4n d²          (b_i = 2n throughout),
 
-    with n = :func:`lthbook.construction.required_n` (ε, δ, d, d, l, constant), the single
-    source of the theorem's n. This is the dense count, ``RandomNetwork.num_parameters``,
-    the network the theorem draws and prunes. (The pruned M_{2i−1} is block diagonal: only
+    with n = required_n(ε, δ, d, d, l, constant) from
+    :func:`lthbook.construction.required_n`, the single source of the theorem's n. This is
+    the dense count, ``RandomNetwork.num_parameters``, the network the theorem draws and
+    prunes. (The pruned M_{2i−1} is block diagonal: only
     m_i of its m_i·d entries can survive. The counting argument of :func:`min_parameters`
     applies to whichever count one prefers; the dense one is what is drawn.)
 
@@ -770,6 +772,9 @@ def scalar_gadget_subset_sum_error(u, v, lo: float = -1.0, hi: float = 1.0) -> f
     Args:
         u, v: the gadget's weights ``(h,)`` (up to 24 units of each sign).
         lo, hi: the interval of targets.
+
+    Returns:
+        E as a float (computed on the CPU).
     """
     u = as_float64_tensor("u", u, device=torch.device("cpu"), ndim=(1,))
     v = as_float64_tensor("v", v, device=torch.device("cpu"), ndim=(1,))
@@ -822,7 +827,8 @@ def depth2_sup_error(first, second, target) -> torch.Tensor:
         target: W, ``(q, 2)`` or ``(B, q, 2)``. The three batch shapes broadcast.
 
     Returns:
-        float64 ``(B,)``, or a scalar tensor when no argument is batched.
+        float64 ``(B,)``, or a scalar tensor when no argument is batched; computed on the
+        device of ``first``.
     """
     device = first.device if isinstance(first, torch.Tensor) else torch.device("cpu")
     u = as_float64_tensor("first", first, device=device, ndim=(2, 3))
@@ -840,7 +846,7 @@ def depth2_sup_error(first, second, target) -> torch.Tensor:
     u = u.reshape(-1, *u.shape[-2:]).expand(batch, -1, -1)
     v = v.reshape(-1, *v.shape[-2:]).expand(batch, -1, -1)
     w = w.reshape(-1, *w.shape[-2:]).expand(batch, -1, -1)
-    result = _planar_sup(u, v, w, even_part=False)
+    result, _ = _planar_sup(u, v, w, even_part=False)
     return result if batched else result[0]
 
 
@@ -944,7 +950,9 @@ def depth2_linear_cover(
         raise TypeError(f"progress must be True or False; got {type(progress).__name__}")
     units, q = u.shape[0], v.shape[0]
     if u.shape[1] != 2 or v.shape[1] != units or units == 0:
-        raise ValueError(f"first (U) must have shape (h, 2) and second (V) shape (q, h); got {tuple(u.shape)}, {tuple(v.shape)}")
+        raise ValueError(
+            f"first (U) must have shape (h, 2) and second (V) shape (q, h); got {tuple(u.shape)}, {tuple(v.shape)}"
+        )
     if targets.shape[1:] != (q, 2):
         raise ValueError(f"targets must have shape (T, {q}, 2); got {tuple(targets.shape)}")
     m = _check_parameter_count(2 * units + q * units)
@@ -1059,19 +1067,21 @@ def _check_network(network_weights, device: torch.device) -> list[torch.Tensor]:
 
 
 def _smallest_exponent(entries: int, eps: float) -> int:
-    """The smallest m ≥ 0 with 2^m ≥ (1/(2ε))^D, D = ``entries``, decided exactly."""
-    x = entries * math.log2(1.0 / (2.0 * eps))
-    if x <= 0:
-        return 0
-    m = math.ceil(x)
-    nearest = round(x)
-    if abs(x - nearest) <= _LOG_SLACK * max(1.0, x):
-        # Too close to an integer for floating point: compare 2^k · (2ε)^D with 1 exactly.
-        # ε is a float, hence a dyadic rational p / 2^s, and (2ε)^D = p^D / 2^{(s−1)D}.
-        ratio = Fraction(2 * eps)
-        holds = ratio.numerator**entries << nearest >= ratio.denominator**entries
-        m = nearest if holds else nearest + 1
-    return max(0, m)
+    """The smallest m ≥ 0 with 2^m ≥ (1/(2ε))^D, D = ``entries``, i.e. ⌈D · log₂(1/(2ε))⌉ ≥ 0.
+
+    ε is a float, so 1/(2ε) = a/b exactly with integers a, b. If a/b is a power of two, the
+    logarithm is an integer, computed exactly. Otherwise (a/b)^q = 2^p has no solution, so
+    D · log₂(a/b) is irrational and its ceiling is read off a 60-digit evaluation.
+    """
+    ratio = 1 / (2 * Fraction(eps))
+    a, b = ratio.numerator, ratio.denominator
+    if a & (a - 1) == 0 and b & (b - 1) == 0:
+        return max(0, entries * (a.bit_length() - b.bit_length()))
+    with decimal.localcontext() as context:
+        context.prec = 60
+        log2_ratio = (decimal.Decimal(a).ln() - decimal.Decimal(b).ln()) / decimal.Decimal(2).ln()
+        exponent = entries * log2_ratio
+        return max(0, int(exponent.to_integral_value(rounding=decimal.ROUND_CEILING)))
 
 
 def _spectral_norm(a: torch.Tensor) -> torch.Tensor:
@@ -1135,24 +1145,33 @@ def _unit_set_sums(values: torch.Tensor) -> torch.Tensor:
     return sums
 
 
-def _chunked_planar_sup(u: torch.Tensor, v: torch.Tensor, w: torch.Tensor, *, even_part: bool) -> torch.Tensor:
+def _chunked_planar_sup(
+    u: torch.Tensor, v: torch.Tensor, w: torch.Tensor, *, even_part: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
     """:func:`_planar_sup` over a large batch, in chunks that bound the temporary memory."""
     units = u.shape[1] * (2 if even_part else 1)
     per_item = 3 * (2 * units + 4) * (units + v.shape[1] + 4)
     step = max(1, _PLANAR_CHUNK_NUMBERS // per_item)
-    parts = [
-        _planar_sup(u[s : s + step], v[s : s + step], w[s : s + step], even_part=even_part)
-        for s in range(0, u.shape[0], step)
-    ]
-    return torch.cat(parts) if parts else torch.zeros(0, dtype=torch.float64, device=u.device)
+    values, points = [torch.zeros(0, dtype=torch.float64, device=u.device)], [u.new_zeros(0, 2)]
+    for start in range(0, u.shape[0], step):
+        part = slice(start, start + step)
+        value, point = _planar_sup(u[part], v[part], w[part], even_part=even_part)
+        values.append(value)
+        points.append(point)
+    return torch.cat(values), torch.cat(points)
 
 
-def _planar_sup(u: torch.Tensor, v: torch.Tensor, w: torch.Tensor, *, even_part: bool) -> torch.Tensor:
+def _planar_sup(
+    u: torch.Tensor, v: torch.Tensor, w: torch.Tensor, *, even_part: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
     """sup over the unit circle of ‖w x − v σ(u x)‖ (or of ‖½ v |u x|‖ when ``even_part``).
 
     u ``(B, h, 2)``, v ``(B, q, h)``, w ``(B, q, 2)``. The even part ½ v ``|u x|`` is the
     network with first layer [u; −u] and second layer ½[v, v] and the target 0, since
     σ(t) + σ(−t) = ``|t|``. The method is that of :func:`depth2_sup_error`.
+
+    Returns:
+        the suprema ``(B,)`` and unit vectors ``(B, 2)`` where they are attained.
     """
     if even_part:
         u, v, w = torch.cat([u, -u], dim=1), 0.5 * torch.cat([v, v], dim=2), torch.zeros_like(w)
@@ -1172,7 +1191,41 @@ def _planar_sup(u: torch.Tensor, v: torch.Tensor, w: torch.Tensor, *, even_part:
     points = torch.cat([_unit_vectors(angles), top, -top], dim=1)  # (B, 3K, 2)
     hidden = torch.relu(torch.einsum("bhi,bpi->bph", u, points))
     residual = torch.einsum("bqi,bpi->bpq", w, points) - torch.einsum("bqh,bph->bpq", v, hidden)
-    return residual.norm(dim=-1).amax(dim=1)
+    value, where = residual.norm(dim=-1).max(dim=1)
+    return value, points[torch.arange(batch, device=u.device), where]
+
+
+def _four_point_bound(
+    w: torch.Tensor, u: torch.Tensor, v: torch.Tensor, linear: torch.Tensor, peak: torch.Tensor
+) -> torch.Tensor:
+    """max of ‖w x − v σ(u x)‖ over x ∈ {±peak, ±y}, y the top right singular vector of w − linear.
+
+    All inputs are batched over pairs: w ``(P, q, 2)``, u ``(P, h, 2)``, v ``(P, q, h)``,
+    linear ``(P, q, 2)`` (= ½ v u), peak ``(P, 2)``. A lower bound on the supremum over the
+    circle (step 4 of :func:`depth2_linear_cover`); computed in chunks.
+    """
+    result = torch.empty(w.shape[0], dtype=torch.float64, device=w.device)
+    for start in range(0, w.shape[0], _PAIR_CHUNK):
+        part = slice(start, start + _PAIR_CHUNK)
+        odd = w[part] - linear[part]
+        p = (odd[..., 0] ** 2).sum(dim=-1)
+        s = (odd[..., 1] ** 2).sum(dim=-1)
+        t = (odd[..., 0] * odd[..., 1]).sum(dim=-1)
+        top = _unit_vectors(0.5 * torch.atan2(2 * t, p - s))
+        points = torch.stack([peak[part], -peak[part], top, -top], dim=1)  # (P, 4, 2)
+        hidden = torch.relu(torch.einsum("phi,pki->pkh", u[part], points))
+        residual = torch.einsum("pqi,pki->pkq", w[part], points) - torch.einsum("pqh,pkh->pkq", v[part], hidden)
+        result[part] = residual.norm(dim=-1).amax(dim=1)
+    return result
+
+
+def _first_per_group(group: torch.Tensor) -> torch.Tensor:
+    """Positions of the first occurrence of each distinct value of ``group`` ``(N,)``."""
+    order = torch.sort(group, stable=True).indices
+    ordered = group[order]
+    first = torch.ones_like(ordered, dtype=torch.bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return order[first]
 
 
 def _unit_vectors(angles: torch.Tensor) -> torch.Tensor:

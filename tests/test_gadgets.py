@@ -211,7 +211,11 @@ def test_neuron_positive_inputs_only():
         (lambda: prune_weight_gadget("gadget", 0.1), TypeError, "gadget_or_uv"),
         (lambda: prune_weight_gadget(sample_weight_gadget(3, batch=2, device=CPU), [0.1, 0.2, 0.3]), ValueError, "w"),
         (lambda: prune_weight_gadget(sample_weight_gadget(3, device=CPU), [[0.1]]), ValueError, "w"),
-        (lambda: prune_weight_gadget(sample_weight_gadget(3, device=CPU), 0.1, max_coefficients=0), ValueError, "max_coefficients"),
+        (
+            lambda: prune_weight_gadget(sample_weight_gadget(3, device=CPU), 0.1, max_coefficients=0),
+            ValueError,
+            "max_coefficients",
+        ),
         (lambda: prune_weight_gadget((torch.zeros(4), torch.zeros(3)), 0.1), ValueError, "u and v"),
         (lambda: prune_neuron_gadget(sample_neuron_gadget(3, 2, device=CPU), [0.1, 0.2]), ValueError, "w"),
         (lambda: gadget_sup_error(sample_weight_gadget(3, device=CPU)), TypeError, "gadget"),
