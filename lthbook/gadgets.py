@@ -73,8 +73,8 @@ and :func:`neuron_sup_error` computes its exact supremum over ``‖x‖₂ ≤ 1
 its docstring); it is at most ‖e‖₂ with e_j = max(``|r⁺_j|``, ``|r⁻_j|``)
 (:func:`neuron_error_bound`, by Cauchy–Schwarz).
 
-What is here
-------------
+The functions of this module
+----------------------------
 * :class:`RandomGadget`, :func:`sample_weight_gadget`, :func:`sample_neuron_gadget` — the random
   gadgets, before pruning;
 * :class:`WeightGadget`, :func:`prune_weight_gadget`, :func:`gadget_forward`,

@@ -70,7 +70,8 @@ Chapter 5 checks the counting bound against *all* 2^m subnetworks of tiny networ
   :func:`scalar_gadget_subset_sum_error` — the scalar gadget g(x) = vᵀσ(u x) of chapter 3 and
   targets x ↦ wx, w ∈ [−1, 1], exactly;
 * :func:`depth2_sup_error`, :func:`depth2_linear_cover` — a depth-2 network R² → R^q and
-  linear targets in the operator-norm ball, exactly.
+  linear targets in the operator-norm ball, exactly; :func:`covered_fraction_bound` is the
+  most any 2^m functions can cover.
 
 Mask convention (all functions): the m parameters are numbered layer by layer, each weight
 matrix row-major (the order of ``torch.cat([w.flatten() for w in weights])``), and the mask
@@ -106,6 +107,7 @@ __all__ = [
     "greedy_packing",
     "min_parameters",
     "min_width_depth2",
+    "covered_fraction_bound",
     "pensia_parameters",
     "malach_parameters",
     "PrunedNetworks",
@@ -447,6 +449,37 @@ def min_width_depth2(d: int, eps: float, d_out: int | None = None) -> int:
     return -(-min_parameters(d, eps, d_out) // (d + d_out))
 
 
+def covered_fraction_bound(d: int, eps: float, m: float, d_out: int | None = None) -> float:
+    """The largest share of B (by volume) that 2^m functions can serve within ε: min(1, 2^m ε^D).
+
+    A quantitative form of the counting argument, for plots of the share of random targets
+    a network covers (:func:`depth2_linear_cover`). Fix one function g_S and let A_S be the
+    set of W ∈ B with sup_{‖x‖≤1} ‖Wx − g_S(x)‖ ≤ ε. A_S is convex (the error is a supremum
+    of convex functions of W) and has diameter at most 2ε (triangle inequality), so
+    A_S − A_S ⊆ 2εB, and the Brunn–Minkowski inequality gives::
+
+        2 vol(A_S)^{1/D} ≤ vol(A_S − A_S)^{1/D} ≤ 2ε vol(B)^{1/D},   so   vol(A_S) ≤ ε^D vol(B).
+
+    The targets served by some subnetwork are the union of the at most 2^m sets A_S, so their
+    share of B is at most 2^m ε^D; for targets drawn uniformly from B
+    (:func:`sample_operator_norm_ball`) it bounds the expected covered fraction. It reaches 1
+    at m = D log₂(1/ε), the covering number's volumetric bound.
+
+    Args:
+        d: input dimension ≥ 1.
+        eps: the error ε ∈ (0, 2).
+        m: log₂ of the number of functions, ≥ 0: the number of parameters, or the log₂ of a
+            count of distinct subnetworks (any real number).
+        d_out: output dimension ≥ 1; None means d.
+
+    Returns:
+        min(1, 2^m ε^D) as a float.
+    """
+    entries, eps = _check_ball(d, eps, d_out, eps_high=2.0)
+    m = check_float("m", m, low=0.0)
+    return 2.0 ** min(0.0, m + entries * math.log2(eps))
+
+
 # ----------------------------------------------------------------------------------------
 # Parameter counts of the upper bounds
 # ----------------------------------------------------------------------------------------
@@ -712,11 +745,14 @@ def best_sup_error_over_targets(subnetworks: ScalarSubnetworks, lo: float = -1.0
     clipped. Left of c_1, F falls (maximum at lo); right of c_N, it rises (maximum at hi).
     The largest of these N + 1 maxima is E, exactly, in O(N log N).
 
-    The counting floor (chapter 5). The targets' sup distance is ``|w − w'|``; the targets that
-    one S serves within E form an interval of length at most 2E, and the at most 2^m intervals
-    must cover [−1, 1]. Hence::
+    The counting floor (chapter 5). Two targets w, w' are at sup distance ``|w − w'|`` on
+    [−1, 1]. The targets that one subnetwork serves within E therefore lie in an interval of
+    length at most 2E, and the intervals of the 2^m subnetworks must cover [lo, hi]::
 
-        E ≥ 2^{−m}   (and E ≥ 1/(number of distinct functions), e.g. 2^{−m/2} for the gadget).
+        2^m · 2E ≥ hi − lo,   so   E ≥ (hi − lo)/2 · 2^{−m}   (= 2^{−m} on [−1, 1]).
+
+    Only distinct functions count, and the gadget has at most 2^h = 2^{m/2} of them, so for it
+    even E ≥ (hi − lo)/2 · 2^{−m/2}.
 
     For the gadget, F and the SubsetSum view agree exactly: E equals
     :func:`scalar_gadget_subset_sum_error` (the units with u_k > 0 serve x > 0 and the others
@@ -899,7 +935,8 @@ def depth2_linear_cover(
     The network has m = 2h + qh parameters (U ∈ R^{h×2} first, row-major, then V ∈ R^{q×h});
     its 2^m subnetworks g_S(x) = V_S σ(U_S x) are searched for each target x ↦ Wx, with the
     error ε_S(W) = sup_{‖x‖≤1} ‖Wx − g_S(x)‖ (:func:`depth2_sup_error`). Chapter 5 plots the
-    share of random targets within ε as m passes the counting threshold 2^m ≈ P(B, 2ε).
+    share of random targets within ε as m passes the counting threshold 2^m ≈ P(B, 2ε), next
+    to the most any 2^m functions can cover (:func:`covered_fraction_bound`).
 
     How 2^m × T exact suprema are avoided (every step is exact, nothing is sampled):
 
@@ -985,7 +1022,8 @@ def depth2_linear_cover(
         distance = _pairwise_distance(targets, linear[start : start + step])
         upper = torch.minimum(upper, (distance + even[start : start + step]).amin(dim=1))
     threshold = torch.clamp(upper, max=eps)
-    target_ids, mask_ids = [], []
+    empty = torch.zeros(0, dtype=torch.int64, device=device)
+    target_ids, mask_ids = [empty], [empty]
     for start in range(0, index.shape[0], step):
         distance = _pairwise_distance(targets, linear[start : start + step])
         lower = torch.maximum(distance, even[start : start + step])

@@ -31,7 +31,7 @@ from .subset_sum import COEFFICIENT_LAWS, sample_coefficients, solve, worst_case
 __all__ = ["MAX_EXPLORER_N", "SubsetSumInstance", "subset_sum_instance", "plot_subset_sum_instance",
            "subset_sum_explorer"]
 
-#: Largest n the explorer draws: 2^16 = 65,536 sums are still quick to plot.
+#: Largest n the explorer draws (2^16 = 65,536 sums are still quick to plot).
 MAX_EXPLORER_N = 16
 #: Seeds offered by the explorer's seed slider, 0 to this value.
 _MAX_EXPLORER_SEED = 99

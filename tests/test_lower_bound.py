@@ -165,6 +165,17 @@ def test_min_parameters_monotone():
         assert widths == sorted(widths)
 
 
+def test_covered_fraction_bound():
+    # 2^m ε^D: 2^8 · 0.1^4 = 0.0256; 2^2 · 0.5^4 = 1/4; capped at 1; D = 6 for 2 → 3.
+    assert lb.covered_fraction_bound(2, 0.1, 8) == pytest.approx(0.0256, rel=1e-12)
+    assert lb.covered_fraction_bound(2, 0.5, 2) == pytest.approx(0.25, rel=1e-12)
+    assert lb.covered_fraction_bound(2, 0.5, 10) == 1.0
+    assert lb.covered_fraction_bound(2, 0.5, 3, d_out=3) == pytest.approx(2**3 * 0.5**6, rel=1e-12)
+    # It reaches 1 exactly at m = D log₂(1/ε).
+    assert lb.covered_fraction_bound(3, 0.25, 18) == pytest.approx(1.0)
+    assert lb.covered_fraction_bound(3, 0.25, 17.9) < 1.0
+
+
 def test_pensia_parameters_counts_the_random_network():
     for depth, positive in [(1, False), (2, False), (3, True)]:
         d, eps, delta = 2, 0.5, 0.1
@@ -340,6 +351,17 @@ def test_depth2_linear_cover_equals_brute_force(units, seed):
     assert fractions[-1] == 1.0  # ε = 1: the empty subnetwork is within ‖W‖₂ ≤ 1
 
 
+def test_covered_fraction_stays_below_the_volume_bound():
+    # 100 distinct functions (h = 2) cover at most 100 · 0.25^4 = 0.39 of B by volume; the
+    # share of 2000 uniform targets can exceed it only by sampling error (sd ≤ 0.011).
+    u, v = uniform((2, 2), 3), uniform((2, 2), 4)
+    targets = lb.sample_operator_norm_ball(2000, 2, generator=gen(5), device=CPU)
+    for eps in (0.25, 0.35):
+        result = lb.depth2_linear_cover(u, v, targets, eps, device=CPU)
+        bound = lb.covered_fraction_bound(2, eps, math.log2(result.num_distinct))
+        assert result.fraction <= bound + 0.05
+
+
 def test_odd_even_sandwich():
     # max(‖W − L‖, E) ≤ error ≤ ‖W − L‖ + E with L = ½VU and E = sup ‖½ V |U x|‖.
     y = circle(40000)
@@ -376,6 +398,7 @@ def cover(u, v, targets, eps):
         (lambda: lb.log2_packing_upper(2, 0), ValueError, "eps"),
         (lambda: lb.log2_covering_lower(-1, 0.1), ValueError, "d must"),
         (lambda: lb.log2_covering_upper(2, "0.1"), TypeError, "eps"),
+        (lambda: lb.covered_fraction_bound(2, 0.1, -1), ValueError, "m must"),
         (lambda: lb.sample_operator_norm_ball(10, 4), ValueError, "d·d_out"),
         (lambda: lb.sample_operator_norm_ball(0, 2), ValueError, "num_samples"),
         (lambda: lb.greedy_packing(2, 0.5, num_candidates=0), ValueError, "num_candidates"),
