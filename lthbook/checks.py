@@ -203,7 +203,11 @@ def check_subset_sum_solver(solver: Callable, *, n: int = 10, instances: int = 2
             return CheckResult(False, "The error should be a finite number |z − Σ x_i over S|.")
         if abs(error - value) < 1e-12 and abs(error - abs(z - value)) > 1e-9:
             return CheckResult(False, "You returned the best subset's sum; return its error |z − sum| instead.")
-        if abs(error - abs(z - value)) > 1e-9:
+        mismatch = abs(error - abs(z - value))
+        if 1e-9 < mismatch < 1e-5:
+            return CheckResult(False, "Almost: your error differs from |z − Σ x_i| over your subset in the last "
+                                      "digits. Are you computing in float32? Optimal errors are tiny; use float64.")
+        if mismatch > 1e-9:
             return CheckResult(False, "The error you return should be |z − Σ x_i| over the subset your mask selects; "
                                       f"on instance {k} they differ.")
         if error > best + 1e-9:

@@ -51,6 +51,10 @@ __all__ = [
     "SupermaskLinear",
     "SupermaskMLP",
     "dense_mlp",
+    "SupermaskBlockExpand",
+    "STRUCTURES",
+    "experiment2_network",
+    "count_weights",
     "TrainingHistory",
     "train",
     "accuracy",
@@ -346,6 +350,136 @@ class SupermaskMLP(nn.Sequential):
         Its weights are ``W_i ⊙ M_i``; it computes the same function as this model.
         """
         return nn.Sequential(*(m.to_linear() if isinstance(m, SupermaskLinear) else nn.ReLU() for m in self))
+
+
+class SupermaskBlockExpand(nn.Module):
+    """The first matrix of the paper's block construction, as a supermask layer (chapter 6).
+
+    Input coordinate j feeds its own ``redundancy`` = r hidden units and nothing else:
+    ``y[:, j·r + t] = x[:, j] · (W ⊙ M)[j, t]``, i.e. the block-diagonal matrix M_{2i−1} of
+    Theorem 1 with blocks of r units. Only the ``d_in · r`` block entries exist as parameters
+    (frozen random ``weight`` of shape ``(d_in, r)``, trainable ``scores``), which is how the
+    paper counts them in Experiment 2. The supermask keeps the top ``keep_fraction`` of the
+    ``d_in · r`` entries by ``|score|``, as :class:`SupermaskLinear` does.
+
+    Args:
+        in_features: d_in, at least 1.
+        redundancy: r, hidden units per input coordinate, at least 1.
+        keep_fraction: share of the entries kept, in ``(0, 1]``.
+        weight_init: one of :data:`WEIGHT_INITS` (fan-in 1: each unit sees one input).
+        generator: a CPU ``torch.Generator`` (``None``: torch's global one).
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        redundancy: int,
+        *,
+        keep_fraction: float,
+        weight_init: str = "signed_constant",
+        generator: torch.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.in_features = check_int("in_features", in_features, low=1)
+        self.redundancy = check_int("redundancy", redundancy, low=1)
+        self.out_features = self.in_features * self.redundancy
+        weight_init = check_choice("weight_init", weight_init, WEIGHT_INITS)
+        generator = _check_generator(generator)
+        self.keep_fraction = keep_fraction
+        shape = (self.in_features, self.redundancy)
+        self.weight = nn.Parameter(_draw_weight(shape, 1, weight_init, generator), requires_grad=False)
+        self.scores = nn.Parameter(_draw_uniform(shape, 1.0, generator))
+
+    @property
+    def keep_fraction(self) -> float:
+        """Share of the entries kept, in ``(0, 1]``."""
+        return self._keep_fraction
+
+    @keep_fraction.setter
+    def keep_fraction(self, value: float) -> None:
+        self._keep_fraction = _check_keep_fraction(value)
+
+    def mask(self) -> torch.Tensor:
+        """The current supermask, bool, shape ``(in_features, redundancy)``."""
+        with torch.no_grad():
+            return TopKMask.apply(self.scores.abs(), self.keep_fraction).bool()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        effective = self.weight * TopKMask.apply(self.scores.abs(), self.keep_fraction)
+        return (x.unsqueeze(-1) * effective).flatten(start_dim=-2)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, redundancy={self.redundancy}, keep_fraction={self.keep_fraction:g}"
+
+
+#: The three structures of the paper's Experiment 2 (chapter 6).
+STRUCTURES = ("ours_linear", "ours_relu", "wide")
+
+
+def experiment2_network(
+    structure: str,
+    widths: Sequence[int],
+    *,
+    keep_fraction: float,
+    redundancy: int = 5,
+    wide_hidden: Sequence[int] | None = None,
+    weight_init: str = "signed_constant",
+    generator: torch.Generator | None = None,
+) -> nn.Sequential:
+    """One of the paper's Experiment-2 random networks, pruned by edge-popup (chapter 6).
+
+    For a target MLP with widths ``(d_0, …, d_l)``:
+
+    * ``"ours_linear"`` — every target layer i becomes the paper's block construction: a
+      :class:`SupermaskBlockExpand` ``d_{i−1} → r·d_{i−1}`` (each input to its own r units)
+      followed by a dense :class:`SupermaskLinear` ``r·d_{i−1} → d_i``, **no** ReLU in between;
+      ReLU between target layers.
+    * ``"ours_relu"`` — the same with a ReLU between the two matrices, as in Theorem 1.
+    * ``"wide"`` — a plain MLP ``d_0 → h_1 → … → d_l`` with the hidden widths ``wide_hidden``
+      (chosen to match the parameter count; FC2: h = 2,508).
+
+    Parameter counts for FC2 (784–500–10, r = 5): ours 1,991,420; wide 1,991,352
+    (:func:`count_weights`).
+
+    Args:
+        structure: one of :data:`STRUCTURES`.
+        widths: the target's widths ``(d_0, …, d_l)``.
+        keep_fraction: share of each weight tensor kept, in ``(0, 1]`` (the same in every tensor).
+        redundancy: r, units per input coordinate in the block construction.
+        wide_hidden: hidden widths of the wide network (required for ``"wide"``).
+        weight_init: law of the frozen random weights, one of :data:`WEIGHT_INITS`.
+        generator: a CPU ``torch.Generator`` for all weights and scores.
+    """
+    structure = check_choice("structure", structure, STRUCTURES)
+    widths = _check_widths(widths)
+    generator = _check_generator(generator)
+    layers: list[nn.Module] = []
+    if structure == "wide":
+        if wide_hidden is None:
+            raise ValueError("wide_hidden must give the hidden widths of the wide network (e.g. (2508,) for FC2)")
+        hidden = [check_int(f"wide_hidden[{i}]", h, low=1) for i, h in enumerate(wide_hidden)]
+        return SupermaskMLP([widths[0], *hidden, widths[-1]], keep_fraction=keep_fraction,
+                            weight_init=weight_init, generator=generator)
+    redundancy = check_int("redundancy", redundancy, low=1)
+    for i, (d_in, d_out) in enumerate(zip(widths[:-1], widths[1:])):
+        layers.append(SupermaskBlockExpand(d_in, redundancy, keep_fraction=keep_fraction,
+                                           weight_init=weight_init, generator=generator))
+        if structure == "ours_relu":
+            layers.append(nn.ReLU())
+        layers.append(SupermaskLinear(d_in * redundancy, d_out, keep_fraction=keep_fraction,
+                                      weight_init=weight_init, generator=generator))
+        if i < len(widths) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def count_weights(model: nn.Module) -> int:
+    """Number of frozen random weights of a supermask network (the prunable parameters)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    return sum(
+        m.weight.numel() for m in model.modules() if isinstance(m, (SupermaskLinear, SupermaskBlockExpand))
+    )
 
 
 def dense_mlp(widths: Sequence[int], *, generator: torch.Generator | None = None) -> nn.Sequential:

@@ -139,6 +139,9 @@ _MASK_CHUNK = 1 << 15
 _PLANAR_CHUNK_NUMBERS = 1 << 22
 # (target, subnetwork) pairs per chunk when distances are screened.
 _PAIR_CHUNK = 1 << 16
+# Relative slack of the screens of depth2_linear_cover: bounds that are equal in exact
+# arithmetic may differ by rounding, and a screen may only ever keep too much.
+_SCREEN_SLACK = 1e-9
 
 
 # ----------------------------------------------------------------------------------------
@@ -965,7 +968,9 @@ def depth2_linear_cover(
        min(ε, U_W, B_W) get the exact :func:`depth2_sup_error`, and the smallest is the answer.
 
     A pair that attains the minimum (if it is ≤ ε) has every lower bound at most its error,
-    hence passes every screen, so the result is the exact minimum over all 2^m masks.
+    hence passes every screen, so the result is the exact minimum over all 2^m masks. (The
+    screens compare with a relative slack of 10⁻⁹, so that rounding in the bounds can only
+    let more pairs through.)
 
     Args:
         first: U, ``(h, 2)``.
@@ -1004,7 +1009,7 @@ def depth2_linear_cover(
         canonical = (u_mask.any(dim=2) == v_mask.any(dim=1)).all(dim=1)
         index, u_s, v_s = index[canonical], u * u_mask[canonical], v * v_mask[canonical]
         even, peak = _chunked_planar_sup(u_s, v_s, torch.zeros_like(v_s[:, :, :2]), even_part=True)
-        small = even <= eps
+        small = even <= _loosened(eps)
         kept_index.append(index[small])
         kept_even.append(even[small])
         kept_peak.append(peak[small])
@@ -1027,7 +1032,7 @@ def depth2_linear_cover(
     for start in range(0, index.shape[0], step):
         distance = _pairwise_distance(targets, linear[start : start + step])
         lower = torch.maximum(distance, even[start : start + step])
-        target_id, mask_id = torch.nonzero(lower <= threshold[:, None], as_tuple=True)
+        target_id, mask_id = torch.nonzero(lower <= _loosened(threshold)[:, None], as_tuple=True)
         target_ids.append(target_id)
         mask_ids.append(mask_id + start)
     target_id, mask_id = torch.cat(target_ids), torch.cat(mask_ids)
@@ -1044,7 +1049,7 @@ def depth2_linear_cover(
         picked_target, picked_mask = target_id[first_pick], mask_id[first_pick]
         exact, _ = _chunked_planar_sup(u_s[picked_mask], v_s[picked_mask], targets[picked_target], even_part=False)
         best[picked_target] = exact
-    survivors = torch.nonzero(lower <= torch.minimum(threshold, best)[target_id]).squeeze(1)
+    survivors = torch.nonzero(lower <= _loosened(torch.minimum(threshold, best))[target_id]).squeeze(1)
     if survivors.numel() > 0:
         t_id, s_id = target_id[survivors], mask_id[survivors]
         exact, _ = _chunked_planar_sup(u_s[s_id], v_s[s_id], targets[t_id], even_part=False)
@@ -1264,6 +1269,11 @@ def _first_per_group(group: torch.Tensor) -> torch.Tensor:
     first = torch.ones_like(ordered, dtype=torch.bool)
     first[1:] = ordered[1:] != ordered[:-1]
     return order[first]
+
+
+def _loosened(bound):
+    """bound · (1 + slack) + slack: a screening threshold that rounding cannot undercut."""
+    return bound * (1 + _SCREEN_SLACK) + _SCREEN_SLACK
 
 
 def _unit_vectors(angles: torch.Tensor) -> torch.Tensor:
