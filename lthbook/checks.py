@@ -24,6 +24,14 @@ __all__ = [
     "check_counting_bound",
     "check_success_threshold",
     "check_float32_fraction",
+    "check_relu_identity",
+    "check_gadget_pruning",
+    "check_neuron_gadget_parameters",
+    "check_gadget_error_prediction",
+    "check_required_n",
+    "check_error_propagation",
+    "check_random_network_size",
+    "check_input_scaled_bound",
 ]
 
 
@@ -227,19 +235,17 @@ def check_counting_bound(answer, *, eps: float) -> CheckResult:
     Each sum covers an interval of length 2ε, and the union must contain [−1, 1], of length 2:
     2^n · 2ε ≥ 2, so n ≥ log₂(1/ε).
     """
+    eps = float(eps)
+    if not 0 < eps <= 1:
+        raise ValueError(f"eps must lie in (0, 1]; got {eps}")
     if _is_stub(answer):
         return _STUB
     value = _as_float(answer)
     if value is None:
         return CheckResult(False, "The answer should be a whole number of coefficients n.")
-
-    def least_n(condition) -> int:
-        n = 0
-        while not condition(2.0**n):
-            n += 1
-        return n
-
-    truth = least_n(lambda count: count * 2 * eps >= 2)
+    truth = 0
+    while 2.0**truth * 2 * eps < 2:  # 2^n intervals of length 2ε must cover length 2
+        truth += 1
     if value != int(value):
         return CheckResult(False, "n counts coefficients, so it is a whole number: round log₂ up.")
     value = int(value)
@@ -249,12 +255,11 @@ def check_counting_bound(answer, *, eps: float) -> CheckResult:
                                  "times as many suffice.")
     if value == truth - 1:
         return CheckResult(False, "Off by one: with that n the 2^n intervals of length 2ε cover less than "
-                                  "length 2. You need the smallest n for which the inequality holds: round up.")
-    if value == least_n(lambda count: count * eps >= 2) or value == least_n(lambda count: count * eps >= 1) + 1:
+                                  "length 2 (the length of [−1, 1]). You need the smallest n for which the "
+                                  "inequality holds: round up.")
+    if value == truth + 1:
         return CheckResult(False, "Mind the factors of 2: a sum s covers [s − ε, s + ε], of length 2ε, and the "
                                   "interval [−1, 1] has length 2.")
-    if value == least_n(lambda count: count * 2 * eps >= 1):
-        return CheckResult(False, "The interval of targets [−1, 1] has length 2, not 1.")
     return CheckResult(False, "How long an interval does one sum ε-cover? How many such intervals are needed "
                               "to contain [−1, 1]?")
 
@@ -343,3 +348,372 @@ def check_float32_fraction(answer, *, coefficients, targets) -> CheckResult:
                                   "not at 1.")
     return CheckResult(False, "For each instance, compare the optimal error with np.spacing(np.float32(abs(z))), "
                               "then average the comparisons.")
+
+
+# ----------------------------------------------------------------------------------------
+# Chapter 3: the ReLU decomposition
+# ----------------------------------------------------------------------------------------
+
+
+def check_relu_identity(linear_from_relus: Callable, *, samples: int = 1000, seed: int = 0) -> CheckResult:
+    """Chapter 3, exercise 1: ``linear_from_relus(w, x)`` must return σ(w·x) − σ(−w·x) = w·x.
+
+    It is called on float64 tensors w, x of shape ``(samples,)``, i.i.d. U[−2, 2] (NumPy seed
+    ``seed``) with zeros mixed in, so all four sign combinations occur. The identity is exact in
+    floating point (one of the two ReLUs is 0), so the result must equal w·x to 1e-12.
+    """
+    if linear_from_relus is None or linear_from_relus is Ellipsis:
+        return _STUB
+    rng = np.random.default_rng(seed)
+    w, x = rng.uniform(-2.0, 2.0, size=(2, samples))
+    w[::7], x[::11] = 0.0, 0.0
+    w, x = torch.from_numpy(w), torch.from_numpy(x)
+    try:
+        answer = linear_from_relus(w.clone(), x.clone())
+    except NotImplementedError:
+        return _STUB
+    if _is_stub(answer):
+        return _STUB
+    try:
+        got = torch.as_tensor(np.asarray(answer.detach().cpu() if isinstance(answer, torch.Tensor) else answer),
+                              dtype=torch.float64)
+    except (TypeError, ValueError):
+        return CheckResult(False, "linear_from_relus(w, x) should return a tensor of numbers, one per pair (w, x).")
+    if got.shape != w.shape:
+        return CheckResult(False, f"Return one value per pair (w, x): shape {tuple(w.shape)}; got {tuple(got.shape)}.")
+    product = w * x
+    if torch.allclose(got, product, rtol=0, atol=1e-12):
+        return CheckResult(True, "Right: σ(w·x) − σ(−w·x) = w·x for every sign of w and x, exactly. One ReLU is "
+                                 "always 0, the other passes w·x through.")
+    if torch.allclose(got, product, rtol=0, atol=1e-5):
+        return CheckResult(False, "Almost: the values are off in the 7th or 8th digit. Are you computing in "
+                                  "float32? Keep the float64 inputs as they are.")
+    if torch.allclose(got, torch.relu(product), rtol=0, atol=1e-12):
+        return CheckResult(False, "This is a single ReLU, σ(w·x): it is 0 wherever w·x < 0, so it misses half of "
+                                  "the line. Subtract a second ReLU that fires exactly there.")
+    if torch.allclose(got, product.abs(), rtol=0, atol=1e-12):
+        return CheckResult(False, "This is |w·x| = σ(w·x) + σ(−w·x). Mind the sign between the two ReLUs.")
+    if torch.allclose(got, -product, rtol=0, atol=1e-12):
+        return CheckResult(False, "This is −w·x: the two ReLUs are swapped.")
+    return CheckResult(False, "Some values differ from w·x. Which ReLU is nonzero when w·x > 0, and which when "
+                              "w·x < 0?")
+
+
+def check_gadget_pruning(prune: Callable, *, max_n: int = 4, gadgets_per_n: int = 5, seed: int = 0) -> CheckResult:
+    """Chapter 3, exercise 2: ``prune(u, v, w)`` must return the kept hidden units of an optimally
+    pruned weight gadget g_S(x) = Σ_{k∈S} v_k σ(u_k x), as a bool tensor of shape ``(2n,)``.
+
+    For n = 1, …, ``max_n`` and ``gadgets_per_n`` gadgets each (u, v i.i.d. U[−1, 1], w
+    U[−1, 1], torch seed ``seed``), the sup error of the returned mask over x ∈ [−1, 1],
+    max(``|g_S(1) − w|``, ``|g_S(−1) + w|``), must equal the optimum, computed by
+    :func:`lthbook.gadgets.prune_weight_gadget` and :func:`lthbook.gadgets.gadget_sup_error`.
+    Ties are fine: any optimal mask passes.
+    """
+    from .gadgets import gadget_sup_error, prune_weight_gadget, sample_weight_gadget
+
+    if prune is None or prune is Ellipsis:
+        return _STUB
+    generator = torch.Generator().manual_seed(seed)
+    for n in range(1, max_n + 1):
+        drawn = sample_weight_gadget(n, batch=gadgets_per_n, generator=generator, device="cpu")
+        targets = torch.rand(gadgets_per_n, generator=generator, dtype=torch.float64) * 2 - 1
+        best = gadget_sup_error(prune_weight_gadget(drawn, targets))
+        for b in range(gadgets_per_n):
+            u, v, w = drawn.u[b], drawn.v[b], float(targets[b])
+            try:
+                answer = prune(u.clone(), v.clone(), w)
+            except NotImplementedError:
+                return _STUB
+            if _is_stub(answer):
+                return _STUB
+            mask = torch.as_tensor(np.asarray(answer.cpu() if isinstance(answer, torch.Tensor) else answer))
+            if mask.shape != u.shape or mask.dtype != torch.bool:
+                return CheckResult(False, f"Return a bool mask with one entry per hidden unit, shape ({2 * n},); "
+                                          f"got dtype {mask.dtype} and shape {tuple(mask.shape)}.")
+            at_plus_one = float((v * torch.relu(u) * mask).sum())  # g_S(1)
+            at_minus_one = float((v * torch.relu(-u) * mask).sum())  # g_S(−1)
+            error_plus, error_minus = abs(at_plus_one - w), abs(at_minus_one + w)
+            if max(error_plus, error_minus) <= float(best[b]) + 1e-12:
+                continue
+            if error_minus > float(best[b]) + 1e-12:
+                return CheckResult(False, f"On a gadget with n = {n}, g_S(−1) is further from −w than it needs to "
+                                          "be. At x = −1 only the units with u_k < 0 fire, each giving v_k·|u_k|, and "
+                                          "the target w·x is −w there: choose those units as a SubsetSum for −w.")
+            return CheckResult(False, f"On a gadget with n = {n}, g_S(1) is further from w than it needs to be. At "
+                                      "x = 1 only the units with u_k > 0 fire, each giving v_k·u_k: choose them as a "
+                                      "SubsetSum for w. Do you try every subset, the empty one included?")
+    return CheckResult(True, f"Right: optimal on all {max_n * gadgets_per_n} gadgets. Your search tries 2^(2n) masks; "
+                             "splitting the units by the sign of u_k gives two independent SubsetSum problems of "
+                             "about n coefficients each, which is what prune_weight_gadget solves.")
+
+
+def check_neuron_gadget_parameters(answer, *, d: int, n: int) -> CheckResult:
+    """Chapter 3, exercise 3: the number of random weights of the neuron gadget of
+    :func:`lthbook.gadgets.sample_neuron_gadget`: d blocks of 2n hidden units, each unit with
+    one input weight u and one output weight v, so 2·2n·d in all.
+    """
+    if _is_stub(answer):
+        return _STUB
+    value = _as_float(answer)
+    if value is None or value != int(value):
+        return CheckResult(False, "The answer should be a whole number of random weights.")
+    d, n, value = int(d), int(n), int(value)
+    units = 2 * n * d
+    truth = 2 * units
+    if value == truth:
+        return CheckResult(True, f"Right: {truth:,} random weights, 4n = {4 * n} per target weight, against the "
+                                 f"target's {d:,}. With n = O(log(d/ε)) the overhead is a logarithmic factor.")
+    if value == units:
+        return CheckResult(False, "That counts the hidden units. Each of them carries two random weights: u_k from "
+                                  "its input and v_k to the output.")
+    if value == units * d + units:
+        return CheckResult(False, "That counts a dense first layer, every hidden unit connected to every input, as "
+                                  "chapter 4's random network draws it. The gadget's block j sees only x_j.")
+    if value == 4 * n:
+        return CheckResult(False, "That is the count per target weight (one block). Give the total for all d "
+                                  "inputs.")
+    if value == 2 * n * d:
+        return CheckResult(False, "Each block has 2n hidden units (n for each sign of u_k, on average), and each "
+                                  "unit two weights.")
+    return CheckResult(False, "Count the blocks, the hidden units per block, and the random weights per unit.")
+
+
+def check_gadget_error_prediction(answer, *, n_values, errors, n_new: int) -> CheckResult:
+    """Chapter 3, exercise 4: the error predicted at ``n_new`` by a least-squares line through
+    the points (n, log₂ error) for the given ``n_values`` and ``errors`` (e.g. the medians of
+    the gadget's error), i.e. 2^(a + b·n_new) with (b, a) = ``np.polyfit(n_values, log2(errors), 1)``.
+
+    The logarithm's base does not change the prediction; the answer must be the error itself,
+    to 1e-6 relative accuracy.
+    """
+    if _is_stub(answer):
+        return _STUB
+    value = _as_float(answer)
+    if value is None:
+        return CheckResult(False, "The answer should be one positive number, the predicted error.")
+    n_values = np.asarray(n_values, dtype=np.float64)
+    log_errors = np.log2(np.asarray(errors, dtype=np.float64))
+    slope, intercept = np.polyfit(n_values, log_errors, 1)
+    truth = float(2.0 ** (intercept + slope * n_new))
+
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-6 * abs(b)
+
+    if close(value, truth):
+        return CheckResult(True, f"Right: about {truth:.2g}. Each step of n divides the error by about "
+                                 f"{2.0 ** -slope:.2f}, so ε needs n ≈ log(1/ε)/{-slope:.2f} + const: logarithmic.")
+    if value <= 0 and any(close(value, math.log(truth, base)) for base in (2, math.e, 10)):
+        return CheckResult(False, "That is the logarithm of the predicted error; give the error itself.")
+    linear_slope, linear_intercept = np.polyfit(n_values, np.asarray(errors, dtype=np.float64), 1)
+    if close(value, float(linear_intercept + linear_slope * n_new)):
+        return CheckResult(False, "A straight line through the errors themselves does not fit an exponential "
+                                  "decay: fit the line to the logarithm of the errors.")
+    ends = 2.0 ** (log_errors[0] + (log_errors[-1] - log_errors[0]) * (n_new - n_values[0])
+                   / (n_values[-1] - n_values[0]))
+    if close(value, float(ends)):
+        return CheckResult(False, "That line goes through the first and last points only; fit all the points by "
+                                  "least squares (np.polyfit).")
+    return CheckResult(False, "Fit a line to log(error) against n by least squares, evaluate it at the new n, and "
+                              "undo the logarithm.")
+
+
+# ----------------------------------------------------------------------------------------
+# Chapter 4: the width construction (Theorem 1)
+# ----------------------------------------------------------------------------------------
+
+
+def check_required_n(answer, *, eps: float, delta: float, d_in: int, d_out: int, depth: int,
+                     constant: float | None = None) -> CheckResult:
+    """Chapter 4, exercise 1: Theorem 1's n = ⌈C · log₂(2 / min(ε′, δ′))⌉, computed by hand.
+
+    ε′ = ε / (2 l √(2 d_in d_out)) and δ′ = δ / (2 l d_in d_out) are the per-instance budgets of
+    :func:`lthbook.construction.per_instance_budget`; C defaults to
+    :data:`lthbook.construction.MEASURED_CONSTANT`. The reference is recomputed here from these
+    formulas (and agrees with :func:`lthbook.construction.required_n`).
+    """
+    from .construction import MEASURED_CONSTANT
+
+    if _is_stub(answer):
+        return _STUB
+    value = _as_float(answer)
+    if value is None:
+        return CheckResult(False, "The answer should be one whole number, n.")
+    c = MEASURED_CONSTANT if constant is None else float(constant)
+    eps_prime = eps / (2 * depth * math.sqrt(2 * d_in * d_out))
+    delta_prime = delta / (2 * depth * d_in * d_out)
+
+    def n_for(budget: float, log=math.log2, c=c) -> int:
+        return max(1, math.ceil(c * log(2.0 / budget)))
+
+    truth = n_for(min(eps_prime, delta_prime))
+    if value != int(value):
+        return CheckResult(False, "n counts units of a block's half, a whole number: round C·log₂(2/min(ε′, δ′)) up.")
+    value = int(value)
+    if value == truth:
+        binding = "δ′" if delta_prime < eps_prime else "ε′"
+        return CheckResult(True, f"Right: n = {truth}, set by {binding}, the smaller budget here. The random network "
+                                 f"is 2n = {2 * truth} times wider than the target.")
+    if value == 2 * truth:
+        return CheckResult(False, "That is the width factor 2n (a block has 2n units); the question asks for n.")
+    if value == truth - 1:
+        return CheckResult(False, "Off by one: round up (ceiling), not down or to the nearest integer.")
+    if value == n_for(min(eps_prime, delta_prime), math.log) or value == n_for(min(eps_prime, delta_prime), math.log10):
+        return CheckResult(False, "Check the base of your logarithm: the formula uses log₂.")
+    if value in (n_for(eps_prime), n_for(delta_prime)) and n_for(eps_prime) != n_for(delta_prime):
+        return CheckResult(False, "Both budgets matter: each instance must have error at most ε′ *and* fail with "
+                                  "probability at most δ′, so use the smaller of the two.")
+    if value in (n_for(min(eps, delta)), n_for(min(eps, delta) / depth)):
+        return CheckResult(False, "Use the per-instance budgets ε′ and δ′, not ε and δ: the error is shared among "
+                                  "the layers and entries, the failure probability among all instances.")
+    return CheckResult(False, "Compute ε′ = ε/(2l√(2·d_in·d_out)) and δ′ = δ/(2l·d_in·d_out) first, then "
+                              "n = ⌈C·log₂(2/min(ε′, δ′))⌉ with the module's constant C.")
+
+
+def _propagate_reference(layer_errors, target_norms, *, use_reach: bool = True, carry: bool = True,
+                         reach_after: bool = False) -> list[float]:
+    """e_i = η_i (ρ_{i−1} + e_{i−1}) + ‖W_i‖ e_{i−1} and some typical mistakes (flags off)."""
+    reach, error, out = 1.0, 0.0, []
+    for eta, norm in zip(layer_errors, target_norms):
+        here = reach * norm if reach_after else reach
+        error = eta * ((here if use_reach else 1.0) + (error if carry else 0.0)) + norm * error
+        reach *= norm
+        out.append(error)
+    return out
+
+
+def check_error_propagation(propagate: Callable, *, seed: int = 0) -> CheckResult:
+    """Chapter 4, exercise 2: ``propagate(layer_errors, target_norms)`` must return [e_1, …, e_l].
+
+    The recursion of the certified bound (:func:`lthbook.construction.certified_error_bound`)::
+
+        e_0 = 0,   ρ_0 = 1,   e_i = η_i (ρ_{i−1} + e_{i−1}) + ‖W_i‖ e_{i−1},   ρ_i = ρ_{i−1} ‖W_i‖.
+
+    Tested on random (η, ‖W‖) with norms below, at and above 1 (NumPy seed ``seed``).
+    """
+    if propagate is None or propagate is Ellipsis:
+        return _STUB
+    rng = np.random.default_rng(seed)
+    cases = [([0.01], [1.0]), ([0.01, 0.02, 0.03], [1.0, 1.0, 1.0])]
+    cases += [(list(rng.uniform(0, 0.1, size=k)), list(rng.uniform(0.3, 1.0, size=k))) for k in (2, 4, 5)]
+    cases += [(list(rng.uniform(0, 0.1, size=k)), list(rng.uniform(1.0, 3.0, size=k))) for k in (3, 4)]
+    for etas, norms in cases:
+        try:
+            got = propagate(list(etas), list(norms))
+        except NotImplementedError:
+            return _STUB
+        if _is_stub(got):
+            return _STUB
+        truth = _propagate_reference(etas, norms)
+        try:
+            values = [float(v) for v in (got.tolist() if hasattr(got, "tolist") else got)]
+        except TypeError:
+            value = _as_float(got)
+            if value is not None and math.isclose(value, truth[-1], rel_tol=1e-9, abs_tol=1e-15):
+                return CheckResult(False, "Your e_l is right, but return the whole list [e_1, …, e_l], one per layer.")
+            return CheckResult(False, "propagate should return a list with one bound e_i per layer.")
+        if len(values) != len(truth):
+            return CheckResult(False, f"Return one bound per layer: {len(truth)} values for {len(truth)} layers; "
+                                      f"got {len(values)}.")
+        if all(math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-15) for v, t in zip(values, truth)):
+            continue
+
+        def matches(other: list[float]) -> bool:
+            return all(math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-15) for v, t in zip(values, other))
+
+        exp_bound, total = [], 0.0
+        for eta in etas:
+            total += eta
+            exp_bound.append(math.expm1(total))
+        if matches(exp_bound):
+            return CheckResult(False, "exp(Σ η_i) − 1 is an upper bound on the recursion when every ‖W_i‖ ≤ 1; "
+                                      "compute the recursion itself (it also works for norms above 1).")
+        if matches(_propagate_reference(etas, norms, use_reach=False)):
+            return CheckResult(False, "The error a pair makes is η_i times the norm of its input, which is at most "
+                                      "ρ_{i−1} + e_{i−1} with ρ_{i−1} = ‖W_1‖⋯‖W_{i−1}‖, not 1 + e_{i−1}.")
+        if matches(_propagate_reference(etas, norms, carry=False)):
+            return CheckResult(False, "The pair's input is the *approximate* ĥ_{i−1}, whose norm can exceed ρ_{i−1} "
+                                      "by e_{i−1}: use η_i (ρ_{i−1} + e_{i−1}).")
+        if matches(_propagate_reference(etas, norms, reach_after=True)):
+            return CheckResult(False, "Off by one layer: layer i's input is bounded by ρ_{i−1} = ‖W_1‖⋯‖W_{i−1}‖, "
+                                      "which does not include ‖W_i‖.")
+        return CheckResult(False, "On some inputs your values differ from e_i = η_i (ρ_{i−1} + e_{i−1}) + "
+                                  "‖W_i‖ e_{i−1} with e_0 = 0 and ρ_0 = 1.")
+    return CheckResult(True, "Right: this is the recursion certified_error_bound runs on the η_i it computes from "
+                             "the masks. With norms above 1 it grows like the product of the norms: that is why "
+                             "the class asks for ‖W_i‖ ≤ 1.")
+
+
+def check_random_network_size(answer, *, widths, n: int, positive_inputs_only: bool = False) -> CheckResult:
+    """Chapter 4, exercise 3: the number of random weights of Theorem 1's network for ``widths``.
+
+    Σ_i m_i (d_{i−1} + d_i) with m_i = b_i d_{i−1}, b_i = 2n (n for i ≥ 2 with
+    ``positive_inputs_only``): every entry of M_{2i−1} ∈ R^{m_i × d_{i−1}} and of
+    M_{2i} ∈ R^{d_i × m_i} is drawn (:class:`lthbook.construction.RandomNetwork`).
+    """
+    if _is_stub(answer):
+        return _STUB
+    value = _as_float(answer)
+    if value is None or value != int(value):
+        return CheckResult(False, "The answer should be a whole number of weights.")
+    widths = [int(d) for d in widths]
+    pairs = list(zip(widths[:-1], widths[1:]))
+
+    def count(blocks, dense_first: bool = True) -> int:
+        return sum(b * a * (a if dense_first else 1) + c * b * a for b, (a, c) in zip(blocks, pairs))
+
+    blocks = [2 * n if (i == 0 or not positive_inputs_only) else n for i in range(len(pairs))]
+    truth = count(blocks)
+    value = int(value)
+    target = sum(a * c for a, c in pairs)
+    if value == truth:
+        return CheckResult(True, f"Right: {truth:,} random weights, {truth / target:.0f} times the target's "
+                                 f"{target:,}. Most of them sit off the block diagonal of the odd layers and are "
+                                 "always pruned; the theorem draws them anyway, as a dense network would have them.")
+    if value == count([b // 2 for b in blocks]):
+        return CheckResult(False, "A block has 2n hidden units (n for each sign of input), not n.")
+    if positive_inputs_only and value == count([2 * n] * len(pairs)):
+        return CheckResult(False, "With positive_inputs_only the layers after the first have blocks of n units.")
+    if value == count(blocks, dense_first=False):
+        return CheckResult(False, "That counts only the block-diagonal entries of M_{2i−1}, the ones that can "
+                                  "survive pruning. The random network draws the whole m_i × d_{i−1} matrix.")
+    if value == target:
+        return CheckResult(False, "That is the target's number of weights; count the random network's.")
+    return CheckResult(False, "Layer i of the target becomes M_{2i−1} (m_i × d_{i−1}) and M_{2i} (d_i × m_i) "
+                              "with m_i = 2n·d_{i−1}; add up their entries.")
+
+
+def check_input_scaled_bound(answer, *, bound: float, inputs) -> CheckResult:
+    """Chapter 4, exercise 4: a bound on max over the rows x of ``inputs`` of ‖f(x) − g_S(x)‖₂.
+
+    f and g_S are bias-free ReLU networks, hence positively homogeneous, so the certified bound
+    on the unit ball scales: ‖f(x) − g_S(x)‖ ≤ bound · ‖x‖₂. The expected answer is
+    bound · max_x ‖x‖₂.
+    """
+    if _is_stub(answer):
+        return _STUB
+    value = _as_float(answer)
+    if value is None:
+        return CheckResult(False, "The answer should be one number, a bound on the error.")
+    x = torch.as_tensor(np.asarray(inputs.detach().cpu() if isinstance(inputs, torch.Tensor) else inputs),
+                        dtype=torch.float64)
+    norms = x.reshape(x.shape[0], -1).norm(dim=1)
+    truth = float(bound) * float(norms.max())
+
+    def close(other: float) -> bool:
+        return math.isclose(value, other, rel_tol=1e-6, abs_tol=1e-15)
+
+    if close(truth):
+        return CheckResult(True, f"Right: {truth:.3g}. Positive homogeneity, f(rx) = r f(x) for r ≥ 0, carries the "
+                                 "certificate from the unit ball to inputs of any length.")
+    if close(float(bound)):
+        return CheckResult(False, "The certificate holds for ‖x‖₂ ≤ 1; these inputs are longer. How does the "
+                                  "error at r·x compare with the error at x?")
+    if close(float(bound) * float(norms.mean())):
+        return CheckResult(False, "A bound over all inputs needs the largest norm, not the average.")
+    if close(float(bound) * float((norms**2).max())):
+        return CheckResult(False, "Scale by the norm ‖x‖₂ itself, not its square.")
+    other_norms = (x.reshape(x.shape[0], -1).abs().sum(dim=1).max(), x.reshape(x.shape[0], -1).abs().max())
+    if any(close(float(bound) * float(v)) for v in other_norms):
+        return CheckResult(False, "The unit ball of the theorem is the Euclidean one: use ‖x‖₂.")
+    return CheckResult(False, "Write x = r·u with r = ‖x‖₂ and ‖u‖₂ = 1, and use that f and g_S are bias-free "
+                              "ReLU networks.")

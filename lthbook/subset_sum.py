@@ -27,7 +27,7 @@ What is here
 ------------
 * :func:`solve` — the exact optimum for a batch of instances, by meet-in-the-middle:
   O(2^{n/2}) work per instance instead of 2^n. 397,000 instances at n = 21 (the paper's
-  Experiment 1, 77,266 s with Gurobi on 36 cores) take seconds on two CPU cores; see
+  Experiment 1, 77,266 s with Gurobi on 36 cores) take about 10 s on two CPU cores; see
   ``benchmarks/subset_sum.py``.
 * :func:`brute_force` — all 2^n sums; the obviously correct oracle for tests (n ≤ 22).
 * :func:`worst_case_error` — sup over z ∈ [lo, hi] of the optimal error, exactly.

@@ -9,6 +9,10 @@ explorer shows what it shows for the default values.
   see the 2^n subset sums on the line, the best one for z, the coefficients it keeps, and the
   largest gap (half of which is the worst case over all targets).
 * :func:`plot_subset_sum_instance`: the same picture without widgets.
+* :func:`weight_gadget_explorer` (chapter 3): pick a target weight w, the size n and the seed
+  of a random gadget g(x) = vᵀσ(u x), and see which edges pruning keeps, g_S(x) against w·x
+  on [−1, 1], and the error, largest at x = ±1.
+* :func:`plot_weight_gadget`: the same picture without widgets.
 
 The picture is rendered to PNG and shown in an ``ipywidgets.Image``, so the explorer needs no
 running kernel to display its last picture, and the tests can check that a control redraws it.
@@ -25,11 +29,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ._validation import check_choice, check_float, check_int
+from .diagrams import draw_weight_gadget
+from .gadgets import WeightGadget, gadget_forward, prune_weight_gadget, sample_weight_gadget
 from .plotting import COLORS
 from .subset_sum import COEFFICIENT_LAWS, sample_coefficients, solve, worst_case_error
 
 __all__ = ["MAX_EXPLORER_N", "SubsetSumInstance", "subset_sum_instance", "plot_subset_sum_instance",
-           "subset_sum_explorer"]
+           "subset_sum_explorer", "MAX_GADGET_EXPLORER_N", "weight_gadget_instance", "plot_weight_gadget",
+           "weight_gadget_explorer"]
 
 #: Largest n the explorer draws (2^16 = 65,536 sums are still quick to plot).
 MAX_EXPLORER_N = 16
@@ -280,3 +287,132 @@ def _png_bytes(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------------------
+# Chapter 3: the weight gadget
+# ----------------------------------------------------------------------------------------
+
+#: Largest n the weight-gadget explorer draws (2n = 20 hidden units still fit the picture).
+MAX_GADGET_EXPLORER_N = 10
+# Up to this many hidden units, the gadget diagram writes u_k and v_k on the edges.
+_MAX_LABELLED_UNITS = 8
+# Inputs x at which the right-hand panels evaluate the gadget.
+_GADGET_GRID_POINTS = 401
+
+
+def weight_gadget_instance(*, w: float = 0.4, n: int = 8, seed: int = 0) -> WeightGadget:
+    """Draw one random gadget g(x) = vᵀσ(u x) of 2n hidden units and prune it to the weight w.
+
+    u, v ∈ R^{2n} come from :func:`lthbook.gadgets.sample_weight_gadget` with a CPU generator
+    seeded with ``seed``; the pruning is :func:`lthbook.gadgets.prune_weight_gadget`: two exact
+    SubsetSum solves, the units with u_k > 0 for the target w and those with u_k < 0 for −w
+    (chapter 3).
+
+    Args:
+        w: the target weight, w ∈ [−1, 1].
+        n: the gadget's size parameter, 1 ≤ n ≤ :data:`MAX_GADGET_EXPLORER_N`.
+        seed: a non-negative integer.
+
+    Returns:
+        :class:`lthbook.gadgets.WeightGadget` of one gadget (B = 1), on the CPU.
+    """
+    w = check_float("w", w, low=-1.0, high=1.0)
+    n = check_int("n", n, low=1, high=MAX_GADGET_EXPLORER_N)
+    seed = check_int("seed", seed, low=0, high=2**63 - 1)
+    generator = torch.Generator().manual_seed(seed)
+    gadget = sample_weight_gadget(n, generator=generator, device="cpu")
+    return prune_weight_gadget(gadget, w)
+
+
+def plot_weight_gadget(*, w: float = 0.4, n: int = 8, seed: int = 0) -> Figure:
+    """Draw one random gadget pruned to w: which edges survive, and what the ticket computes.
+
+    Left: the gadget (:func:`lthbook.diagrams.draw_weight_gadget`), units with u_k > 0 above
+    and u_k < 0 below, kept edges thick. Top right: the target x ↦ w·x and the pruned gadget
+    g_S(x) on [−1, 1]. Bottom right: the error g_S(x) − w·x, which is x·r⁺ for x ≥ 0 and
+    (−x)·r⁻ for x < 0 (r⁺, r⁻ the residuals of the two SubsetSum halves), so its largest
+    absolute value is at x = 1 or x = −1 (chapter 3).
+
+    Args:
+        w, n, seed: as for :func:`weight_gadget_instance`.
+
+    Returns:
+        A new matplotlib figure (close it with ``plt.close(fig)`` when done).
+    """
+    pruned = weight_gadget_instance(w=w, n=n, seed=seed)
+    fig = plt.figure(figsize=(12.0, 5.4))
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.15, 1.0), height_ratios=(1.0, 0.8))
+    diagram, function, error = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
+    units = pruned.u.shape[1]
+    draw_weight_gadget(pruned, ax=diagram, edge_labels=units <= _MAX_LABELLED_UNITS,
+                       title=f"{int(pruned.kept_units[0])} of {units} units kept (n = {n}, seed {seed})")
+    x = torch.linspace(-1.0, 1.0, _GADGET_GRID_POINTS, dtype=torch.float64)
+    values = gadget_forward(pruned, x)[0].numpy()
+    target = (pruned.w[0] * x).numpy()
+    _draw_gadget_function(function, x.numpy(), target, values, w)
+    _draw_gadget_error(error, x.numpy(), values - target, pruned)
+    return fig
+
+
+def weight_gadget_explorer(*, w: float = 0.4, n: int = 8, seed: int = 0):
+    """An ``ipywidgets`` explorer of :func:`plot_weight_gadget`: sliders for the target weight w,
+    the size n and the seed, and the picture, redrawn on every change.
+
+    Args:
+        w, n, seed: the starting values, as for :func:`weight_gadget_instance`.
+
+    Returns:
+        An ``ipywidgets.VBox``: a row of controls (``w``, ``n``, ``seed``), then an
+        ``ipywidgets.Image`` holding the current picture as PNG.
+    """
+    import ipywidgets as widgets
+
+    weight_gadget_instance(w=w, n=n, seed=seed)  # check the arguments first
+    style = {"description_width": "40px"}
+    controls = {
+        "w": widgets.FloatSlider(value=w, min=-1.0, max=1.0, step=0.01, description="w",
+                                 continuous_update=False, readout_format=".2f", style=style),
+        "n": widgets.IntSlider(value=n, min=1, max=MAX_GADGET_EXPLORER_N, description="n",
+                               continuous_update=False, style=style),
+        "seed": widgets.IntSlider(value=seed, min=0, max=max(_MAX_EXPLORER_SEED, seed), description="seed",
+                                  continuous_update=False, style=style),
+    }
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="960px", width="100%"))
+
+    def redraw(_change=None) -> None:
+        fig = plot_weight_gadget(**{name: control.value for name, control in controls.items()})
+        picture.value = _png_bytes(fig)
+        plt.close(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox(list(controls.values())), picture])
+
+
+def _draw_gadget_function(ax: plt.Axes, x: np.ndarray, target: np.ndarray, values: np.ndarray, w: float) -> None:
+    ax.plot(x, target, color=COLORS["target"], linewidth=3.0, alpha=0.5, label=f"target $w x$, w = {w:+.2f}")
+    ax.plot(x, values, color=COLORS["pruned"], linewidth=1.6, label="pruned gadget $g_S(x)$")
+    ax.axvline(0.0, color="#666666", linewidth=0.8)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel("input x")
+    ax.set_ylabel("output")
+    ax.set_title("The ticket against the target on [−1, 1]")
+    ax.legend(loc="upper left" if w >= 0 else "upper right", fontsize=9)
+
+
+def _draw_gadget_error(ax: plt.Axes, x: np.ndarray, difference: np.ndarray, pruned: WeightGadget) -> None:
+    r_pos, r_neg = float(pruned.positive_residual[0]), float(pruned.negative_residual[0])
+    ax.plot(x, difference, color=COLORS["accent"], label="error $g_S(x) - w x$")
+    ax.axhline(0.0, color="#666666", linewidth=0.8)
+    ax.plot([1.0], [r_pos], "o", color=COLORS["accent"], label=f"x = 1: $r^+$ = {r_pos:+.2e}")
+    ax.plot([-1.0], [r_neg], "s", color=COLORS["accent"], label=f"x = −1: $r^-$ = {r_neg:+.2e}")
+    bound = max(abs(r_pos), abs(r_neg))
+    scale = bound if bound > 0 else 1e-3  # w = 0 is matched exactly by the empty subset
+    ax.set_ylim(-1.35 * scale, 1.9 * scale)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel("input x")
+    ax.set_ylabel("error")
+    ax.set_title(f"Error: largest at an end, max($|r^+|, |r^-|$) = {bound:.2e}")
+    ax.legend(loc="upper center", ncol=3, fontsize=8)

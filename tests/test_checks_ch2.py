@@ -121,6 +121,12 @@ def test_counting_bound_right_answer(eps, truth):
     assert checks.check_counting_bound(float(truth), eps=eps).passed
 
 
+def test_counting_bound_refuses_bad_eps():
+    for eps in (0.0, -1e-3, 2.0):
+        with pytest.raises(ValueError, match="eps"):
+            checks.check_counting_bound(10, eps=eps)
+
+
 def test_counting_bound_hints():
     eps = 1e-3
     assert "Off by one" in checks.check_counting_bound(9, eps=eps).message
@@ -129,12 +135,6 @@ def test_counting_bound_hints():
     assert "No answer yet" in checks.check_counting_bound(..., eps=eps).message
     result = checks.check_counting_bound(25, eps=eps)
     assert not result.passed and "10" not in result.message  # no leak of the answer
-
-
-def test_counting_bound_interval_length_hint():
-    # eps = 0.3: truth = 2 (4 * 0.6 >= 2); forgetting that [-1, 1] has length 2 gives 1, which is
-    # also truth - 1, so the off-by-one hint wins; eps = 0.2: truth 3, length-1 mistake gives 2.
-    assert not checks.check_counting_bound(2, eps=0.2).passed
 
 
 # ----------------------------------------------------------------------------- check_success_threshold
