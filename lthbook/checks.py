@@ -617,7 +617,7 @@ def check_error_propagation(propagate: Callable, *, seed: int = 0) -> CheckResul
         if all(math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-15) for v, t in zip(values, truth)):
             continue
 
-        def matches(other: list[float]) -> bool:
+        def matches(other: list[float], values: list[float] = values) -> bool:
             return all(math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-15) for v, t in zip(values, other))
 
         exp_bound, total = [], 0.0

@@ -135,8 +135,9 @@ DEFAULT_DELTA = 0.1
 
 # Masks per chunk when subnetworks are enumerated.
 _MASK_CHUNK = 1 << 15
-# Numbers per chunk in the exact planar suprema (bounds the temporary tensors to ~100 MB).
-_PLANAR_CHUNK_NUMBERS = 1 << 22
+# Numbers per chunk in the exact planar suprema (temporaries of ~8 MB each, which the
+# allocator reuses instead of mapping fresh pages for every chunk).
+_PLANAR_CHUNK_NUMBERS = 1 << 20
 # (target, subnetwork) pairs per chunk when distances are screened.
 _PAIR_CHUNK = 1 << 16
 # Relative slack of the screens of depth2_linear_cover: bounds that are equal in exact
@@ -885,7 +886,7 @@ def depth2_sup_error(first, second, target) -> torch.Tensor:
     u = u.reshape(-1, *u.shape[-2:]).expand(batch, -1, -1)
     v = v.reshape(-1, *v.shape[-2:]).expand(batch, -1, -1)
     w = w.reshape(-1, *w.shape[-2:]).expand(batch, -1, -1)
-    result, _ = _planar_sup(u, v, w, even_part=False)
+    result, _ = _chunked_planar_sup(u, v, w, even_part=False)
     return result if batched else result[0]
 
 
