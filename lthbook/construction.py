@@ -686,7 +686,7 @@ def required_n(
     d_in: int,
     d_out: int,
     depth: int,
-    constant: float = MEASURED_CONSTANT,
+    constant: float | None = None,
 ) -> int:
     """The n of Theorem 1: n = ⌈C · log₂(2 / min(ε′, δ′))⌉ with (ε′, δ′) of :func:`per_instance_budget`.
 
@@ -700,11 +700,14 @@ def required_n(
 
     Args:
         eps, delta, d_in, d_out, depth: as for :func:`per_instance_budget`.
-        constant: C > 0; defaults to :data:`MEASURED_CONSTANT` (chapter 2's measurement).
+        constant: C > 0; ``None`` reads :data:`MEASURED_CONSTANT` (chapter 2's measurement)
+            at call time.
 
     Returns:
         n ≥ 1.
     """
+    if constant is None:
+        constant = MEASURED_CONSTANT
     constant = check_float("constant", constant, low=0.0, low_inclusive=False)
     eps_prime, delta_prime = per_instance_budget(eps, delta, d_in, d_out, depth)
     return max(1, math.ceil(constant * math.log2(2.0 / min(eps_prime, delta_prime))))
@@ -716,7 +719,7 @@ def width_factor(
     d_in: int,
     d_out: int,
     depth: int,
-    constant: float = MEASURED_CONSTANT,
+    constant: float | None = None,
 ) -> int:
     """m_i / d_{i−1} = 2n, how many times wider than the target layer the random one is (ours)."""
     return 2 * required_n(eps, delta, d_in, d_out, depth, constant)

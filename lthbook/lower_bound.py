@@ -90,7 +90,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ._validation import as_float64_tensor, check_float, check_int, resolve_device
-from .construction import MEASURED_CONSTANT, malach_width_factor, required_n
+from .construction import malach_width_factor, required_n
 from .subset_sum import worst_case_error
 
 __all__ = [
@@ -495,7 +495,7 @@ def pensia_parameters(
     *,
     depth: int = 1,
     delta: float = DEFAULT_DELTA,
-    constant: float = MEASURED_CONSTANT,
+    constant: float | None = None,
     positive_inputs_only: bool = False,
 ) -> int:
     """Number of random weights of Theorem 1's network for a target of depth l and width d.
@@ -518,7 +518,8 @@ def pensia_parameters(
         eps: the error ε ∈ (0, 1].
         depth: l ≥ 1.
         delta: failure probability δ ∈ (0, 1).
-        constant: the SubsetSum constant C > 0 (chapter 2 measures it).
+        constant: the SubsetSum constant C > 0; ``None`` reads
+            :data:`lthbook.construction.MEASURED_CONSTANT` (chapter 2 measures it) at call time.
         positive_inputs_only: blocks of n units for layers i ≥ 2 (their inputs are ≥ 0).
 
     Returns:

@@ -1,5 +1,7 @@
 """Experiment 1 (chapter 6): every weight replaced by an exact subset sum, and the replaced
 network is the one evaluated."""
+import json
+
 import pytest
 import torch
 
@@ -105,3 +107,187 @@ def test_bad_arguments_name_the_argument(trained):
         ex.linear_weights("mlp")
     with pytest.raises(ValueError, match="Linear layers"):
         ex.replaced_network(torch.nn.Sequential(torch.nn.Linear(2, 2)), replace(model, n=3))
+
+
+# ----------------------------------------------------------------------------------------
+# The Theorem-1 version: compact evaluation of a pruned random network
+# ----------------------------------------------------------------------------------------
+
+from lthbook import construction  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pruned_small():
+    widths = (6, 5, 3)
+    target = construction.random_target(widths, generator=torch.Generator().manual_seed(1), device=CPU)
+    network = construction.RandomNetwork.sample(widths, 4, generator=torch.Generator().manual_seed(2), device=CPU)
+    return construction.prune_to(network, target), target
+
+
+def test_one_input_linear_matches_the_dense_matrix_with_one_entry_per_row():
+    source = torch.tensor([2, 0, 2, 1])
+    weight = torch.tensor([0.5, -1.0, 2.0, 3.0], dtype=torch.float64)
+    dense = torch.zeros(4, 3, dtype=torch.float64)
+    dense[torch.arange(4), source] = weight
+    layer = ex.OneInputLinear(source, weight, 3)
+    x = torch.randn(7, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    assert torch.equal(layer(x), x @ dense.T)
+    with pytest.raises(ValueError, match="source entries"):
+        ex.OneInputLinear(torch.tensor([3]), torch.tensor([1.0]), 3)
+    with pytest.raises(TypeError, match="source"):
+        ex.OneInputLinear(torch.tensor([0.0]), torch.tensor([1.0]), 3)
+
+
+def test_compact_network_computes_the_pruned_network(pruned_small):
+    pruned, _ = pruned_small
+    compact = ex.compact_pruned_network(pruned, dtype=torch.float64)
+    x = torch.randn(50, 6, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+    assert torch.allclose(compact(x), pruned.forward(x), rtol=0, atol=1e-12)
+    # Only units that can fire are kept: nonzero first weight, read by some row, and for the
+    # second pair (inputs >= 0) a positive first weight.
+    first, second = pruned.pruned_weights()[:2]
+    readable = ((first != 0).any(dim=1) & (second != 0).any(dim=0)).sum()
+    assert compact[0].out_features == int(readable)
+    third = pruned.pruned_weights()[2]
+    assert compact[4].out_features == int(((third.sum(dim=1) > 0) & (pruned.pruned_weights()[3] != 0).any(dim=0)).sum())
+    assert compact[4].out_features < third.shape[0]
+
+
+def test_compact_network_for_nonnegative_inputs_drops_negative_units(pruned_small):
+    pruned, _ = pruned_small
+    full = ex.compact_pruned_network(pruned, dtype=torch.float64)
+    positive = ex.compact_pruned_network(pruned, dtype=torch.float64, nonnegative_inputs=True)
+    assert positive[0].out_features < full[0].out_features
+    assert bool((positive[0].weight > 0).all())
+    x = torch.rand(40, 6, generator=torch.Generator().manual_seed(4), dtype=torch.float64)
+    assert torch.allclose(positive(x), pruned.forward(x), rtol=0, atol=1e-12)
+    # On inputs of both signs the dropped units matter.
+    assert not torch.allclose(positive(x - 0.5), pruned.forward(x - 0.5), atol=1e-6)
+
+
+def test_compact_network_argument_checks(pruned_small):
+    pruned, _ = pruned_small
+    with pytest.raises(TypeError, match="pruned must be"):
+        ex.compact_pruned_network("net")
+    with pytest.raises(TypeError, match="dtype"):
+        ex.compact_pruned_network(pruned, dtype=torch.int64)
+    with pytest.raises(TypeError, match="nonnegative_inputs"):
+        ex.compact_pruned_network(pruned, nonnegative_inputs=1)
+    masks = list(pruned.masks)
+    masks[0] = masks[0].clone()
+    masks[0][0, :] = True  # one hidden unit reading every input
+    broken = construction.PrunedNetwork(pruned.network, tuple(masks), pruned.positive_residuals,
+                                        pruned.negative_residuals)
+    with pytest.raises(ValueError, match="more than one input"):
+        ex.compact_pruned_network(broken)
+
+
+# ----------------------------------------------------------------------------------------
+# The typical error, predicted
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [8, 12])
+def test_predicted_median_error_matches_a_simulation(n):
+    low, high = -0.44, 0.44
+    gen = torch.Generator().manual_seed(n)
+    x = low + (high - low) * torch.rand(4000, n, generator=gen, dtype=torch.float64)
+    z = 0.03 * torch.randn(4000, generator=gen, dtype=torch.float64)
+    measured = float(subset_sum.solve(x, z, device=CPU).error.median())
+    assert ex.predicted_median_error(n, low, high) == pytest.approx(measured, rel=0.15)
+
+
+def test_predicted_median_error_halves_per_coefficient_and_checks_arguments():
+    a, b = ex.predicted_median_error(20, -0.5, 0.5), ex.predicted_median_error(21, -0.5, 0.5)
+    assert 1.9 < a / b < 2.0  # 2^{-n}, slightly less as the density of sums spreads
+    with pytest.raises(ValueError, match="low must be smaller"):
+        ex.predicted_median_error(5, 0.5, 0.5)
+    with pytest.raises(ValueError, match="n must be"):
+        ex.predicted_median_error(0, -1.0, 1.0)
+
+
+# ----------------------------------------------------------------------------------------
+# Experiment 2: matched sizes, the paper's numbers, the results file
+# ----------------------------------------------------------------------------------------
+
+
+def test_matched_wide_hidden_matches_the_paper_and_a_search():
+    assert ex.matched_wide_hidden((784, 500, 10)) == (2508,)
+    assert ex.matched_wide_hidden((64, 32, 10)) == (166,)
+    for widths in [(784, 500, 500, 500, 10), (20, 7, 7, 3)]:
+        r = 5
+        target = sum(r * a + r * a * b for a, b in zip(widths[:-1], widths[1:]))
+        count = lambda h: widths[0] * h + (len(widths) - 3) * h * h + h * widths[-1]  # noqa: E731,B023
+        best = min(range(1, 5000), key=lambda h: (abs(count(h) - target), h))  # noqa: B023
+        assert ex.matched_wide_hidden(widths, r) == (best,) * (len(widths) - 2)
+    with pytest.raises(ValueError, match="hidden layer"):
+        ex.matched_wide_hidden((784, 10))
+    with pytest.raises(ValueError, match="redundancy"):
+        ex.matched_wide_hidden((784, 500, 10), 0)
+
+
+def test_matched_wide_network_has_as_many_weights_as_the_construction():
+    widths = (64, 32, 10)
+    ours = edge_popup.experiment2_network("ours_relu", widths, keep_fraction=0.5)
+    wide = edge_popup.experiment2_network("wide", widths, keep_fraction=0.5,
+                                          wide_hidden=ex.matched_wide_hidden(widths))
+    assert abs(edge_popup.count_weights(ours) - edge_popup.count_weights(wide)) <= widths[0] + widths[-1]
+
+
+def test_paper_experiment2_numbers_are_consistent():
+    fc2_weights = 1_991_420
+    for point in ex.PAPER_EXPERIMENT2["points"]:
+        assert set(ex.EXPERIMENT2_STRUCTURES) <= set(point)
+        assert all(0 < point[s] < 1 for s in ex.EXPERIMENT2_STRUCTURES)
+        if point["net"] == "fc2":
+            assert point["remaining"] == pytest.approx(point["keep_fraction"] * fc2_weights, rel=0.01)
+    assert set(ex.PAPER_EXPERIMENT2["baselines"]) == {"fc2", "fc4", "lenet5"}
+
+
+def _run(structure, keep, accuracy, *, epochs=2, images=10_000, seed=0, kept=None):
+    return {"net": "fc2", "structure": structure, "keep_fraction": keep, "epochs": epochs, "train_images": images,
+            "seed": seed, "test_accuracy": accuracy, "num_weights": 1000, "kept_weights": kept or int(1000 * keep)}
+
+
+def test_results_file_is_read_and_curves_use_the_largest_budget_and_best_seed(tmp_path):
+    runs = [
+        _run("wide", 0.5, 0.80), _run("wide", 0.1, 0.70),
+        _run("wide", 0.1, 0.75, seed=1),  # best of two seeds
+        _run("wide", 0.1, 0.99, epochs=1, images=5_000),  # a smoke run, smaller budget: ignored
+        _run("ours_relu", 0.5, 0.60),
+        _run("dense_trained", 1.0, 0.95, kept=1000),
+    ]
+    path = tmp_path / "experiment2.json"
+    path.write_text(json.dumps({"runs": runs, "machine": "test", "settings": {}}))
+    curves = ex.experiment2_curves(ex.read_experiment2_results(path), "fc2")
+    assert set(curves) == {"wide", "ours_relu", "dense_trained"}
+    wide = curves["wide"]
+    assert wide.keep_fractions == (0.1, 0.5) and wide.kept_weights == (100, 500)
+    assert wide.accuracy == (0.75, 0.80) and wide.seeds == (2, 1)
+    assert (wide.epochs, wide.train_images) == (2, 10_000)
+    assert ex.experiment2_curves(ex.read_experiment2_results(path), "fc4") == {}
+
+
+def test_results_file_errors(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        ex.read_experiment2_results(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"runs": [{"net": "fc2"}]}))
+    with pytest.raises(ValueError, match="lacks"):
+        ex.read_experiment2_results(bad)
+    bad.write_text(json.dumps({"runs": [_run("wide", 0.5, 1.5)]}))
+    with pytest.raises(ValueError, match="outside"):
+        ex.read_experiment2_results(bad)
+    with pytest.raises(TypeError, match="results must be"):
+        ex.experiment2_curves([], "fc2")
+
+
+def test_the_real_results_file_if_present_is_valid():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "experiment2.json"
+    if not path.exists():
+        pytest.skip("no results file")
+    results = ex.read_experiment2_results(path)
+    for curve in ex.experiment2_curves(results, "fc2").values():
+        assert list(curve.kept_weights) == sorted(curve.kept_weights)
