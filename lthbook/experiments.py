@@ -10,18 +10,21 @@ instances exactly in one batched call of :func:`lthbook.subset_sum.solve`, and
 :func:`replaced_network` builds the approximated network, the one to evaluate.
 
 The paper drew one set of n coefficients per row of each weight matrix and reused it for every
-weight of that row (``coefficients="per_row"``); the option ``"per_weight"`` draws fresh
-coefficients for every weight, as the independence in Lueker's theorem assumes.
+weight of that row (``coefficients="per_row"``), as Lueker's theorem allows: one draw serves
+every target. The option ``"per_weight"`` draws fresh coefficients for every weight, so that
+the errors of different weights are independent. Chapter 6 compares the two.
 
 The **Theorem-1 version** of Experiment 1 prunes the random network of
-:mod:`lthbook.construction` to the trained target instead; :func:`compact_pruned_network` turns
-the pruned network into a module that computes exactly the same function at a fraction of the
-cost, so that it can be evaluated on 10,000 test images in a second.
+:mod:`lthbook.construction` to the trained target instead;
+:func:`lthbook.experiments.compact_pruned_network` turns the pruned network into a module that
+computes the same function at a fraction of the cost, so that it can be evaluated on 10,000
+test images in seconds.
 
 **Experiment 2** trains edge-popup scores on three random structures of equal size
-(:func:`lthbook.edge_popup.experiment2_network`); :data:`PAPER_EXPERIMENT2` holds the paper's
-numbers, :func:`matched_wide_hidden` sizes the wide network, and
-:func:`read_experiment2_results` and :func:`experiment2_curves` read the results file that
+(:func:`lthbook.edge_popup.experiment2_network`); :data:`lthbook.experiments.PAPER_EXPERIMENT2`
+holds the paper's numbers, :func:`lthbook.experiments.matched_wide_hidden` sizes the wide
+network, and :func:`lthbook.experiments.read_experiment2_results` and
+:func:`lthbook.experiments.experiment2_curves` read the results file that
 ``benchmarks/experiment2.py`` writes.
 """
 from __future__ import annotations
@@ -320,7 +323,7 @@ def compact_pruned_network(
       ``nonnegative_inputs=True``, for the first pair too (e.g. MNIST pixels, which are ≥ 0;
       the module is then only valid for such inputs).
 
-    Each pair becomes :class:`OneInputLinear` → ReLU → ``nn.Linear`` (bias-free) on the kept
+    Each pair becomes :class:`lthbook.experiments.OneInputLinear` → ReLU → ``nn.Linear`` (bias-free) on the kept
     units; dropped units contributed exact zeros, so the function is unchanged (up to the
     rounding of ``dtype`` and the order of additions). The first pair of the 784–500–10
     target of chapter 6 shrinks from 2n·784 hidden units to about n·784 with
@@ -475,7 +478,7 @@ class Experiment2Curve:
 
     Attributes:
         net: ``"fc2"``, ``"fc4"``, …
-        structure: one of :data:`EXPERIMENT2_STRUCTURES`, or ``"dense_trained"``.
+        structure: one of :data:`lthbook.experiments.EXPERIMENT2_STRUCTURES`, or ``"dense_trained"``.
         keep_fractions: the kept fractions, one per point.
         kept_weights: weights left after pruning (all weights for the trained baseline).
         accuracy: best final test accuracy over the seeds run at that point.
@@ -494,7 +497,7 @@ class Experiment2Curve:
 
 
 def experiment2_curves(results: dict, net: str) -> dict[str, Experiment2Curve]:
-    """The results file's runs of one network, as one :class:`Experiment2Curve` per structure.
+    """The results file's runs of one network, as one :class:`lthbook.experiments.Experiment2Curve` per structure.
 
     For every (structure, kept fraction) only the runs with the largest training budget
     (epochs × training images) count, so that a quick smoke run in the same file never mixes
@@ -502,7 +505,7 @@ def experiment2_curves(results: dict, net: str) -> dict[str, Experiment2Curve]:
     plots the best of its runs.
 
     Args:
-        results: as returned by :func:`read_experiment2_results`.
+        results: as returned by :func:`lthbook.experiments.read_experiment2_results`.
         net: the network's name in the file (``"fc2"``, ``"fc4"``).
 
     Returns:
@@ -522,9 +525,10 @@ def experiment2_curves(results: dict, net: str) -> dict[str, Experiment2Curve]:
         budget = max(r["epochs"] * r["train_images"] for r in runs)
         chosen = [r for r in runs if r["epochs"] * r["train_images"] == budget]
         best = max(chosen, key=lambda r: r["test_accuracy"])
-        points.setdefault(structure, []).append(
-            (best["kept_weights"], keep, float(best["test_accuracy"]), len(chosen), best["epochs"], best["train_images"])
-        )
+        points.setdefault(structure, []).append((
+            best["kept_weights"], keep, float(best["test_accuracy"]), len(chosen),
+            best["epochs"], best["train_images"],
+        ))
     curves = {}
     for structure, rows in points.items():
         rows.sort()
