@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import io
 import os
 import platform
 import sys
@@ -34,6 +33,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _report import Report, cpu_model, load  # noqa: E402
+
 from lthbook import construction  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "construction.txt"
@@ -110,23 +111,6 @@ def run(report: Report, device: str, widths, n, cap, positive_only: bool) -> Non
     del network, pruned
 
 
-class Report:
-    """Print lines and collect them for the results file."""
-
-    def __init__(self, path: Path | None):
-        self.path, self.buffer = path, io.StringIO()
-
-    def line(self, text: str = "") -> None:
-        print(text, flush=True)
-        self.buffer.write(text + "\n")
-
-    def close(self) -> None:
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(self.buffer.getvalue())
-            print(f"\nwritten to {self.path}")
-
-
 def header(report: Report) -> None:
     report.line("Construction benchmark: Theorem 1's random network pruned to a target and certified")
     report.line(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}; load average at start: {load()}")
@@ -155,24 +139,6 @@ def timed(function, *args, **kwargs):
     if torch.cuda.is_available():
         torch.cuda.synchronize()
     return result, time.perf_counter() - started
-
-
-def load() -> str:
-    """The 1-minute load average: other work on the machine slows every timing."""
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "unknown"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

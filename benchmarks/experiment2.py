@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,8 @@ from tqdm.auto import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _report import cpu_model  # noqa: E402
 
 from lthbook import edge_popup as ep  # noqa: E402
 from lthbook.data import load_mnist  # noqa: E402
@@ -47,16 +48,8 @@ RUN_KEYS = {"net", "structure", "keep_fraction", "epochs", "train_images", "seed
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     gpu = f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""
-    return f"{cpu}, {os.cpu_count()} logical cores{gpu}"
+    return f"{cpu_model()}, {os.cpu_count()} logical cores{gpu}"
 
 
 def wide_hidden_for(widths: tuple[int, ...], redundancy: int) -> tuple[int, ...]:

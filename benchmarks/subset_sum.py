@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import io
 import math
 import os
 import platform
@@ -43,6 +42,8 @@ import scipy
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _report import Report, cpu_model, load  # noqa: E402
+
 from lthbook import subset_sum  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "subset_sum.txt"
@@ -83,23 +84,6 @@ def main() -> None:
     report.close()
 
 
-class Report:
-    """Print lines and collect them for the results file."""
-
-    def __init__(self, path: Path | None):
-        self.path, self.buffer = path, io.StringIO()
-
-    def line(self, text: str = "") -> None:
-        print(text, flush=True)
-        self.buffer.write(text + "\n")
-
-    def close(self) -> None:
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(self.buffer.getvalue())
-            print(f"\nwritten to {self.path}")
-
-
 def header(report: Report) -> None:
     report.line("SubsetSum benchmark: lthbook.subset_sum.solve against exact references")
     report.line(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}; load average at start: {load()}")
@@ -116,24 +100,6 @@ def header(report: Report) -> None:
         f"HiGHS and CP-SAT: {TIME_LIMIT:g} s limit per instance; agreement: |Δerror| <= {AGREEMENT_TOLERANCE:g}"
     )
     report.line()
-
-
-def load() -> str:
-    """The 1-minute load average: other work on the machine slows every timing below."""
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "unknown"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def ortools_version() -> str | None:

@@ -390,22 +390,17 @@ class SupermaskBlockExpand(nn.Module):
         self.weight = nn.Parameter(_draw_weight(shape, 1, weight_init, generator), requires_grad=False)
         self.scores = nn.Parameter(_draw_uniform(shape, 1.0, generator))
 
-    @property
-    def keep_fraction(self) -> float:
-        """Share of the entries kept, in ``(0, 1]``."""
-        return self._keep_fraction
-
-    @keep_fraction.setter
-    def keep_fraction(self, value: float) -> None:
-        self._keep_fraction = _check_keep_fraction(value)
+    # The same kept share and top-k selection as SupermaskLinear.
+    keep_fraction = SupermaskLinear.keep_fraction
+    _soft_mask = SupermaskLinear._soft_mask
 
     def mask(self) -> torch.Tensor:
         """The current supermask, bool, shape ``(in_features, redundancy)``."""
         with torch.no_grad():
-            return TopKMask.apply(self.scores.abs(), self.keep_fraction).bool()
+            return self._soft_mask(self.scores).bool()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        effective = self.weight * TopKMask.apply(self.scores.abs(), self.keep_fraction)
+        effective = self.weight * self._soft_mask(self.scores)
         return (x.unsqueeze(-1) * effective).flatten(start_dim=-2)
 
     def extra_repr(self) -> str:
