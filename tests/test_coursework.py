@@ -1,0 +1,372 @@
+"""The coursework: student notebooks generated from the chapters, otter-grader problem sets, and a
+student notebook run in a fresh environment with nothing but the built wheel."""
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from lthbook import checks
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_coursework as mc  # noqa: E402
+import sync_setup_cells  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+MASTERS = mc.problem_set_masters()
+STUB_MARK = "raise NotImplementedError"
+
+
+def read(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def source(cell: dict) -> str:
+    return mc._source(cell)
+
+
+def stub_cells(student_nb: dict) -> list[dict]:
+    return [c for c in student_nb["cells"] if "stub_of" in c.get("metadata", {}).get("lthbook", {})]
+
+
+def exercise_labels(chapter_nb: dict) -> list[str]:
+    return [m.group(1) for c in chapter_nb["cells"] if c["cell_type"] == "markdown"
+            and (m := mc.EXERCISE_START.match(source(c)))]
+
+
+def functions(code: str) -> dict[str, ast.FunctionDef]:
+    return {node.name: node for node in ast.parse(code).body if isinstance(node, ast.FunctionDef)}
+
+
+# --------------------------------------------------------------------------- student notebooks
+
+
+def test_generated_student_notebooks_are_up_to_date():
+    stale = mc.stale_files(problem_sets=False)
+    assert stale == [], f"regenerate with `python scripts/make_coursework.py`: {stale}"
+
+
+def test_there_is_one_student_notebook_per_chapter():
+    assert sorted(p.name for p in mc.STUDENT_DIR.glob("*.ipynb")) == [p.name for p in CHAPTERS]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_exercise_has_a_stub_with_its_self_check(chapter):
+    chapter_nb, student_nb = read(chapter), read(mc.STUDENT_DIR / chapter.name)
+    labels = exercise_labels(chapter_nb)
+    assert len(labels) >= 3
+    stubbed = [c["metadata"]["lthbook"]["stub_of"] for c in stub_cells(student_nb)]
+    assert sorted(set(stubbed)) == sorted(labels)
+    solutions = mc.solution_cells(chapter_nb)
+    for label in labels:
+        stub_text = "\n".join(source(c) for c in stub_cells(student_nb) if c["metadata"]["lthbook"]["stub_of"] == label)
+        solution_text = "\n".join(solutions[label])
+        calls = re.findall(r"^checks\.(check_\w+)\(", solution_text, flags=re.MULTILINE)
+        assert calls, f"{label}: the solution calls no self-check"
+        assert re.findall(r"^checks\.(check_\w+)\(", stub_text, flags=re.MULTILINE) == calls, label
+        assert "..." in stub_text, f"{label}: the stub leaves the student nothing to fill in"
+
+
+def test_every_self_check_serves_an_exercise():
+    used = set()
+    for chapter in CHAPTERS:
+        for codes in mc.solution_cells(read(chapter)).values():
+            used |= set(re.findall(r"checks\.(check_\w+)\(", "\n".join(codes)))
+    public = {name for name in checks.__all__ if name.startswith("check_")}
+    assert public == used
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_each_stub_keeps_the_signature_and_docstring_of_its_solution(chapter):
+    solutions = mc.solution_cells(read(chapter))
+    checked = 0
+    for cell in stub_cells(read(mc.STUDENT_DIR / chapter.name)):
+        meta = cell["metadata"]["lthbook"]
+        solution = functions(solutions[meta["stub_of"]][meta["part"]])
+        for name, stub in functions(source(cell)).items():
+            assert name in solution, f"{meta['stub_of']}: stub {name} has no solution"
+            assert ast.dump(stub.args) == ast.dump(solution[name].args), f"{name}: signature differs"
+            assert ast.get_docstring(stub) == ast.get_docstring(solution[name]) is not None
+            assert "Args:" in ast.get_docstring(stub) and "Returns:" in ast.get_docstring(stub), name
+            body = stub.body[1:]
+            assert isinstance(body[0], ast.Expr) and body[0].value.value is Ellipsis, name
+            assert isinstance(body[-1], ast.Raise) and ast.unparse(body[-1].exc) == "NotImplementedError", name
+            checked += 1
+    implementation_exercises = {"01": 2, "02": 1, "03": 2, "04": 1, "05": 0, "06": 1}
+    assert checked == implementation_exercises[chapter.name[:2]]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_no_solution_code_prose_or_output_in_a_student_notebook(chapter):
+    chapter_nb, student_nb = read(chapter), read(mc.STUDENT_DIR / chapter.name)
+    student_text = "\n".join(source(c) for c in student_nb["cells"])
+    student_lines = {line.strip() for c in student_nb["cells"] for line in source(c).splitlines()}
+    stub_lines = {line.strip() for c in stub_cells(student_nb) for line in source(c).splitlines()}
+    solution_sources = {code for codes in mc.solution_cells(chapter_nb).values() for code in codes}
+    elsewhere = {line.strip() for c in chapter_nb["cells"] if c["cell_type"] == "code"
+                 and source(c) not in solution_sources for line in source(c).splitlines()}
+    leaked = []
+    for codes in mc.solution_cells(chapter_nb).values():
+        for line in "\n".join(codes).splitlines():
+            line = line.strip()
+            if len(line) >= 12 and line not in stub_lines | elsewhere and line in student_lines:
+                leaked.append(line)
+    assert leaked == []
+    inside = False
+    for cell in chapter_nb["cells"]:
+        text = source(cell)
+        if cell["cell_type"] == "markdown" and mc.SOLUTION_START.match(text):
+            inside = True
+        elif inside and cell["cell_type"] == "markdown":
+            for paragraph in mc._prose(text).split("\n\n"):
+                assert paragraph[:60] not in student_text or not paragraph.strip()
+        if inside and cell["cell_type"] == "markdown" and mc.SOLUTION_END.search(text):
+            inside = False
+    assert "{solution-start}" not in student_text and "{solution-end}" not in student_text
+    for cell in student_nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_student_notebook_has_the_colab_setup_cell_and_a_link_from_its_chapter(chapter):
+    student_nb = read(mc.STUDENT_DIR / chapter.name)
+    first_code = sync_setup_cells.first_code_cell(student_nb)
+    assert source(first_code) == sync_setup_cells.expected_source(read(chapter))
+    assert f"@v{sync_setup_cells.package_version()}" in source(first_code)
+    url = mc.colab_url(f"coursework/student/{chapter.name}")
+    assert any(url in source(c) for c in read(chapter)["cells"] if c["cell_type"] == "markdown")
+    assert url in (ROOT / "back" / "instructors.md").read_text()
+
+
+def test_stub_rules_on_a_made_up_solution():
+    solution = '\n'.join([
+        "import math",
+        "eps, delta = 0.01, 0.02",
+        "work = math.log(delta)",
+        "def helper(x, *, scale=2.0):",
+        '    """Twice x.',
+        "",
+        "    Args:",
+        "        x: a number.",
+        "    Returns:",
+        "        scale * x.",
+        '    """',
+        "    return scale * x",
+        "answer = helper(work)",
+        "print(answer)",
+        "checks.check_counting_bound(answer, eps=eps)",
+    ])
+    stub = mc.stub_source(solution, {}, "made up")
+    assert "import math" in stub and "eps, delta = 0.01, 0.02" in stub
+    assert "work =" not in stub and "print(" not in stub and "return scale * x" not in stub
+    assert "def helper(x, *, scale=2.0):" in stub and "raise NotImplementedError" in stub
+    assert "answer = ...  # your answer" in stub and stub.rstrip().endswith("checks.check_counting_bound(answer, eps=eps)")
+    assert "work = math.log(delta)" in mc.stub_source(solution, {"given": ["work"]}, "made up")
+    with pytest.raises(mc.CourseworkError, match="docstring"):
+        mc.stub_source("def f(x):\n    return x\nchecks.check_x(f)", {}, "made up")
+    with pytest.raises(mc.CourseworkError, match="never assigns"):
+        mc.stub_source("checks.check_x(1)", {"answer": ["answer"]}, "made up")
+
+
+def _execute(nb: dict, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    node = nbformat.from_dict(nb)
+    NotebookClient(node, timeout=timeout, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    return node
+
+
+def _check_outputs(nb: nbformat.NotebookNode) -> dict[str, list[str]]:
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == [], [(e.ename, e.evalue) for e in errors]
+    found: dict[str, list[str]] = {}
+    for cell in nb.cells:
+        label = cell.metadata.get("lthbook", {}).get("stub_of")
+        if label:
+            for output in cell.outputs:
+                text = output.get("data", {}).get("text/plain", "") if "data" in output else output.get("text", "")
+                if "✅" in text or "❌" in text:
+                    found.setdefault(label, []).append(text)
+    return found
+
+
+def test_unfilled_student_notebook_runs_and_every_self_check_says_not_yet(tmp_path):
+    chapter = ROOT / "chapters" / "05_lower_bound.ipynb"
+    results = _check_outputs(_execute(read(mc.STUDENT_DIR / chapter.name), tmp_path))
+    assert sorted(results) == sorted(exercise_labels(read(chapter)))
+    for label, texts in results.items():
+        assert all(text.startswith("❌ Not yet.") for text in texts), (label, texts)
+
+
+# --------------------------------------------------------------------------- fresh environment
+
+
+def _pinned(requirement_names: list[str]) -> list[str]:
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.strip().lower()] = f"{name.strip()}=={version.strip()}"
+    return [pins[name] for name in requirement_names]
+
+
+def test_filled_student_notebook_passes_in_a_fresh_environment_from_the_wheel_alone(tmp_path):
+    """A new virtual environment, lthbook from the built wheel only, the notebook outside the repository."""
+    wheels, venv, work = tmp_path / "wheels", tmp_path / "venv", tmp_path / "work"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(wheels), str(ROOT)], check=True, cwd=tmp_path)
+    (wheel,) = wheels.glob("lthbook-*.whl")
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    stack = _pinned(["torch", "numpy", "scipy", "matplotlib", "ipywidgets", "scikit-learn", "tqdm", "ipykernel"])
+    kernel_tools = [f"nbclient=={importlib.metadata.version('nbclient')}",
+                    f"nbformat=={importlib.metadata.version('nbformat')}"]
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *stack, *kernel_tools, str(wheel)],
+                   check=True, env=env, cwd=tmp_path)
+
+    chapter = ROOT / "chapters" / "05_lower_bound.ipynb"
+    filled = mc.fill_solutions(read(mc.STUDENT_DIR / chapter.name), read(chapter))
+    work.mkdir()
+    (work / chapter.name).write_text(mc.dumps(filled))
+    runner = work / "run.py"
+    runner.write_text("\n".join([
+        "import json, sys",
+        "import lthbook, nbformat",
+        "from nbclient import NotebookClient",
+        "assert sys.prefix != sys.base_prefix",
+        "nb = nbformat.read(sys.argv[1], as_version=4)",
+        "NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute()",
+        "nbformat.write(nb, 'executed.ipynb')",
+        "print(json.dumps({'lthbook': lthbook.__file__}))",
+    ]))
+    result = subprocess.run([str(python), str(runner), chapter.name], cwd=work, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    location = json.loads(result.stdout.strip().splitlines()[-1])["lthbook"]
+    assert Path(location).is_relative_to(venv) and not Path(location).is_relative_to(ROOT)
+    results = _check_outputs(nbformat.read(work / "executed.ipynb", as_version=4))
+    assert sorted(results) == sorted(exercise_labels(read(chapter)))
+    for label, texts in results.items():
+        assert all(text.startswith("✅") for text in texts), (label, texts)
+
+
+# --------------------------------------------------------------------------- problem sets
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Every problem set assigned afresh: student halves and private halves in a temporary folder."""
+    out = tmp_path_factory.mktemp("coursework")
+    mc.build_problem_sets(out / "assignments", out / "private", run_tests=False)
+    return out
+
+
+def master_questions(master: Path) -> list[dict]:
+    nb = mc.master_notebook(master)
+    questions = []
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
+            import yaml
+
+            questions.append(yaml.safe_load(cell.source.split("\n", 1)[1]))
+    return questions
+
+
+def solution_lines(master: Path) -> list[str]:
+    """Every non-trivial line inside the master's solution blocks and hidden tests."""
+    nb = mc.master_notebook(master)
+    lines, inside_solution = [], False
+    for cell in nb.cells:
+        if cell.cell_type == "raw":
+            inside_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(cell.source.strip(), inside_solution)
+            continue
+        if inside_solution:
+            body = cell.source
+            if cell.cell_type == "code" and "# BEGIN SOLUTION NO PROMPT" in body:
+                body = body.split("# BEGIN SOLUTION NO PROMPT", 1)[1].split("# END SOLUTION", 1)[0]
+            elif cell.cell_type == "code" and "# BEGIN PROMPT" in body:
+                body = ""
+            lines += [line.strip() for line in body.splitlines() if len(line.strip()) >= 16
+                      and not line.strip().startswith(('"""', "Args:", "Returns:"))]
+        elif cell.cell_type == "code" and "hidden: true" in cell.source:
+            lines += [line.strip() for line in cell.source.split('""" # END TEST CONFIG', 1)[1].splitlines()
+                      if len(line.strip()) >= 16]
+    return lines
+
+
+def test_there_is_a_problem_set_for_each_theory_chapter():
+    assert [m.stem[:3] for m in MASTERS] == ["ps2", "ps3", "ps4", "ps5"]
+
+
+def test_problem_sets_are_up_to_date(built):
+    fresh, committed = mc._files(built / "assignments"), mc._files(mc.ASSIGNMENTS_DIR)
+    assert sorted(fresh) == sorted(committed)
+    stale = [name for name in fresh if fresh[name] != committed[name]]
+    assert stale == [], f"regenerate with `python scripts/make_coursework.py`: {stale}"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_problem_set_mixes_derivation_implementation_and_interpretation(master):
+    questions = master_questions(master)
+    assert 3 <= len(questions) <= 6
+    manual = [q for q in questions if q.get("manual")]
+    assert manual, "at least one free-text question graded by rubric"
+    rubric_page = (ROOT / "back" / "instructors.md").read_text()
+    for q in manual:
+        assert f"{master.stem}, {q['name']}" in rubric_page, f"no rubric for {master.stem} {q['name']}"
+    text = master.read_text()
+    assert re.search(r"^def \w+\(", text, flags=re.MULTILINE), "at least one implementation question"
+    assert re.search(r"^q\d+_answer = .*# SOLUTION", text, flags=re.MULTILINE), "at least one numeric answer"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_student_assignment_has_public_tests_only_and_no_solution(master):
+    student_dir = mc.ASSIGNMENTS_DIR / master.stem
+    notebook = (student_dir / f"{master.stem}.ipynb").read_text()
+    public_tests = "\n".join(p.read_text() for p in sorted((student_dir / "tests").glob("*.py")))
+    assert public_tests and "hidden=True" not in public_tests
+    leaked = [line for line in solution_lines(master) if line in notebook or line in public_tests]
+    assert leaked == []
+    autograded = [q["name"] for q in master_questions(master) if not q.get("manual")]
+    assert sorted(p.stem for p in (student_dir / "tests").glob("*.py")) == sorted(autograded)
+    assert mc.colab_url(f"coursework/assignments/{master.stem}/{master.stem}.ipynb") in \
+        (ROOT / "back" / "instructors.md").read_text()
+
+
+def otter_run(autograder_dir: Path, notebook: Path, out: Path) -> dict:
+    (zip_file,) = autograder_dir.glob("*-autograder_*.zip")
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / notebook.name
+    shutil.copy(notebook, work)
+    result = subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_file), "-o", str(out),
+                             str(work)], capture_output=True, text=True, timeout=300, cwd=out)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    scores = {}
+    for test in json.loads((out / "results.json").read_text())["tests"]:
+        if "max_score" in test and test["name"] != "Public Tests":
+            scores[test["name"]] = (test["score"], test["max_score"])
+    return scores
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_reference_solutions_get_full_marks_and_stubs_get_none(master, built, tmp_path):
+    private = built / "private" / master.stem
+    autograded = sorted(q["name"] for q in master_questions(master) if not q.get("manual"))
+    solved = otter_run(private, private / f"{master.stem}.ipynb", tmp_path / "solved")
+    assert sorted(solved) == autograded
+    assert all(score == maximum > 0 for score, maximum in solved.values()), solved
+    stubbed = otter_run(private, mc.ASSIGNMENTS_DIR / master.stem / f"{master.stem}.ipynb", tmp_path / "stubbed")
+    assert sorted(stubbed) == autograded
+    assert all(score == 0 for score, _ in stubbed.values()), stubbed
