@@ -423,6 +423,13 @@ def master_notebook(master: Path) -> dict:
     import nbformat
 
     nb = jupytext.read(master)
+    config = [c for c in nb.cells if c.cell_type == "raw" and c.source.startswith("# ASSIGNMENT CONFIG")]
+    if len(config) != 1:
+        raise CourseworkError(f"{master.name} needs exactly one raw '# ASSIGNMENT CONFIG' cell")
+    if "\nrequirements:" not in config[0].source:
+        # What otter's grading image installs (otter grade, Gradescope): the package at the release tag.
+        url, tag = sync_setup_cells.repository_url(), "v" + sync_setup_cells.package_version()
+        config[0].source = config[0].source.rstrip("\n") + f'\nrequirements:\n  - "lthbook @ git+{url}@{tag}"\n'
     code = [c for c in nb.cells if c.cell_type == "code"]
     if not code:
         raise CourseworkError(f"{master.name} has no code cell")
@@ -430,6 +437,49 @@ def master_notebook(master: Path) -> dict:
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     return nbformat.from_dict(nb)
+
+
+QUESTION_HEADING = re.compile(r"\*\*Question (\d+) \((derivation|implementation|interpretation), ([\d.]+) points?\)\.\*\*")
+
+
+def problem_set_questions(master: Path) -> list[dict]:
+    """The questions of a master: name, kind, points, whether graded by hand, and its rubric."""
+    import yaml
+
+    nb = master_notebook(master)
+    questions: list[dict] = []
+    inside_solution = False
+    for cell in nb.cells:
+        if cell.cell_type == "raw":
+            text = cell.source.strip()
+            if text.startswith("# BEGIN QUESTION"):
+                config = yaml.safe_load(text.split("\n", 1)[1])
+                questions.append({"name": config["name"], "points": config.get("points"),
+                                  "manual": bool(config.get("manual", False)), "kind": None, "rubric": None})
+            inside_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(text, inside_solution)
+            continue
+        if not questions or cell.cell_type != "markdown":
+            continue
+        if questions[-1]["kind"] is None and (match := QUESTION_HEADING.search(cell.source)):
+            questions[-1]["kind"], stated = match.group(2), float(match.group(3))
+            if questions[-1]["points"] is not None and float(questions[-1]["points"]) != stated:
+                raise CourseworkError(f"{master.name}, {questions[-1]['name']}: the statement says {stated} "
+                                      f"points, the config {questions[-1]['points']}")
+        if inside_solution and "**Rubric" in cell.source:
+            questions[-1]["rubric"] = cell.source[cell.source.index("**Rubric"):].strip()
+    for question in questions:
+        if question["kind"] is None:
+            raise CourseworkError(f"{master.name}, {question['name']}: no '**Question N (kind, P points).**' heading")
+        if question["manual"] and not question["rubric"]:
+            raise CourseworkError(f"{master.name}, {question['name']}: a hand-graded question needs a **Rubric")
+    return questions
+
+
+def problem_set_title(master: Path) -> str:
+    match = re.search(r"^# # (Problem set \d+: .+)$", master.read_text(), flags=re.MULTILINE)
+    if not match:
+        raise CourseworkError(f"{master.name} has no '# Problem set N: title' heading")
+    return match.group(1)
 
 
 def _normalise_student_assignment(path: Path) -> None:

@@ -274,14 +274,7 @@ def built(tmp_path_factory):
 
 
 def master_questions(master: Path) -> list[dict]:
-    nb = mc.master_notebook(master)
-    questions = []
-    for cell in nb.cells:
-        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
-            import yaml
-
-            questions.append(yaml.safe_load(cell.source.split("\n", 1)[1]))
-    return questions
+    return mc.problem_set_questions(master)
 
 
 def solution_lines(master: Path) -> list[str]:
@@ -319,16 +312,17 @@ def test_problem_sets_are_up_to_date(built):
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
 def test_problem_set_mixes_derivation_implementation_and_interpretation(master):
-    questions = master_questions(master)
+    questions = mc.problem_set_questions(master)
     assert 3 <= len(questions) <= 6
-    manual = [q for q in questions if q.get("manual")]
-    assert manual, "at least one free-text question graded by rubric"
-    rubric_page = (ROOT / "back" / "instructors.md").read_text()
-    for q in manual:
-        assert f"{master.stem}, {q['name']}" in rubric_page, f"no rubric for {master.stem} {q['name']}"
+    kinds = {q["kind"] for q in questions}
+    assert kinds == {"derivation", "implementation", "interpretation"}
+    for q in questions:
+        assert q["manual"] == (q["kind"] == "interpretation"), q["name"]
+        assert not q["manual"] or q["rubric"].startswith("**Rubric"), q["name"]
     text = master.read_text()
-    assert re.search(r"^def \w+\(", text, flags=re.MULTILINE), "at least one implementation question"
-    assert re.search(r"^q\d+_answer = .*# SOLUTION", text, flags=re.MULTILINE), "at least one numeric answer"
+    assert re.search(r"^def \w+\(", text, flags=re.MULTILINE), "an implementation question defines a function"
+    assert re.search(r"^q\d+_answer = .*# SOLUTION", text, flags=re.MULTILINE), "a derivation has a numeric answer"
+    assert "mc.problem_set_questions" in (ROOT / "back" / "instructors.md").read_text(), "rubrics rendered there"
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)

@@ -80,7 +80,7 @@ grader = otter.Notebook("ps2_subset_sum.ipynb")
 # $\varepsilon = 10^{-4}$, the **least** $n$ that the counting argument does not rule out, that
 # is, the least $n$ for which $n$ coefficients, random or not, could possibly approximate every
 # $z \in [-1, 1]$ within $\varepsilon$ with subsets of size at most $k$. Store it, a Python `int`,
-# in `q1_answer`. (Compare, for yourself, with the unrestricted bound $\lceil \log_2(1/\varepsilon)\rceil$:
+# in `q1_answer`. (Not graded: compare with the unrestricted bound $\lceil \log_2(1/\varepsilon)\rceil$:
 # how does the required $n$ scale with $1/\varepsilon$ for fixed $k$?)
 
 # %% [raw]
@@ -156,7 +156,7 @@ test_q1_value(q1_answer)
 # For a general $c \in (0, 1]$, let $w(c)$ be the **largest** weight $w$ for which such a mixture
 # $Z \sim w \cdot U[-c, c] + (1 - w) \cdot Q_c$ exists. Derive $w(c)$, then find the $c^*$ that
 # maximizes it and the maximal weight $w(c^*)$. Store $c^*$ in `q2_c` and $w(c^*)$ in `q2_weight`
-# (Python floats, accurate to $10^{-3}$). (Why might one still prefer $c = \tfrac12$? Think about
+# (Python floats, accurate to $10^{-3}$). (Not graded: why might one still prefer $c = \tfrac12$? Think about
 # which targets the uniform part alone can reach.)
 
 # %% [raw]

@@ -604,8 +604,3 @@ test_q4_edge_cases(prune_gadget_by_subset_sum)
 # %% [raw]
 # # END QUESTION
 
-# %% [markdown]
-# ## Submission
-#
-# Run the cell below to check all questions with the public tests, then save the notebook and
-# submit it as your instructor asks.

@@ -230,10 +230,10 @@ failure_message: Not Theorem 1's n. Which layer maximises d_{i-1} d_i here (it i
 """ # END TEST CONFIG
 def test_q2_answer_value(q2_answer):
     import lthbook.construction as construction
-    widths = (16, 48, 40, 10)
-    pairs = list(zip(widths[:-1], widths[1:]))
+    target_widths = (16, 48, 40, 10)
+    pairs = list(zip(target_widths[:-1], target_widths[1:]))
     d_in, d_out = max(pairs, key=lambda pair: pair[0] * pair[1])
-    expected = construction.required_n(0.02, 0.05, d_in, d_out, len(widths) - 1)
+    expected = construction.required_n(0.02, 0.05, d_in, d_out, len(target_widths) - 1)
     assert q2_answer == expected, "q2_answer is not the n of Theorem 1 for this class"
 test_q2_answer_value(q2_answer)
 
@@ -298,11 +298,11 @@ def random_network_shapes(widths, n, positive_inputs_only=False):
     """ # END PROMPT
     # BEGIN SOLUTION NO PROMPT
     shapes = []
-    for i in range(1, len(widths)):
-        block = n if (positive_inputs_only and i >= 2) else 2 * n
-        hidden = block * int(widths[i - 1])
-        shapes.append((hidden, int(widths[i - 1])))
-        shapes.append((int(widths[i]), hidden))
+    pairs = zip(widths[:-1], widths[1:])
+    for i, (d_prev, d_next) in enumerate(pairs, start=1):
+        block = n if (positive_inputs_only and i >= 2) else 2 * n  # b_i
+        hidden = block * int(d_prev)  # m_i = b_i d_{i-1}
+        shapes += [(hidden, int(d_prev)), (int(d_next), hidden)]
     return shapes
     # END SOLUTION
 
