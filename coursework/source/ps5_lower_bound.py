@@ -43,7 +43,7 @@
 # | Question | Kind | Points |
 # |---|---|---|
 # | 1. The counting bound at an exact power of two | derivation | 2 |
-# | 2. What halving ε costs | derivation | 2 |
+# | 2. What one more bit, or digit, of accuracy costs | derivation | 2 |
 # | 3. Counting sparse subnetworks | implementation | 3 |
 # | 4. The best subnetwork of a scalar gadget, by brute force | implementation | 3 |
 # | 5. Necessary, not sufficient; how tight is Theorem 1? | interpretation | 3 |
@@ -163,12 +163,13 @@ test_q1_width(q1_width)
 # bit of accuracy costs. Before you compute it, derive it: it is the same number for every
 # $\varepsilon \in (0, \tfrac12)$. Why, despite the ceiling?
 #
-# (b) `q2_tenfold` $= m(d, \varepsilon/10) - m(d, \varepsilon)$, with $\varepsilon/10 = 0.0003$:
-# one more decimal digit. Here the ceiling does matter: the answer is one of the two integers
-# next to $d^2 \log_2 10$, and which one depends on the fractional part of
-# $d^2 \log_2 \tfrac{1}{2\varepsilon}$. Compute it exactly.
+# (b) One more decimal digit: `q2_tenfold` is the tuple of the two `int`s
+# $m(d, \varepsilon'/10) - m(d, \varepsilon')$ for $\varepsilon' = 0.003$ (the $\varepsilon$ of
+# (a)) and for $\varepsilon' = 0.004$, in that order. Here the ceiling does matter: each
+# difference is one of the two integers next to $d^2 \log_2 10$, and which one depends on the
+# fractional part of $d^2 \log_2 \tfrac{1}{2\varepsilon'}$. Compute both exactly; they differ.
 #
-# Both are `int`s.
+# `q2_halving` is an `int`.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -187,7 +188,7 @@ def least_m(d, eps):
 
 # END SOLUTION
 q2_halving = d * d  # SOLUTION
-q2_tenfold = least_m(d, eps / 10) - least_m(d, eps)  # SOLUTION
+q2_tenfold = tuple(least_m(d, e / 10) - least_m(d, e) for e in (eps, 0.004))  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -197,14 +198,20 @@ q2_tenfold = least_m(d, eps / 10) - least_m(d, eps)  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-failure_message: q2_halving and q2_tenfold should be positive whole numbers (int); dividing eps by 10 costs more than halving it.
+failure_message: q2_halving should be a positive int, and q2_tenfold a tuple of two ints, each within 1 of d^2 log2(10).
 """ # END TEST CONFIG
 def test_q2_types(q2_halving, q2_tenfold):
+    import math
     import numbers
-    for name, value in (("q2_halving", q2_halving), ("q2_tenfold", q2_tenfold)):
-        assert isinstance(value, numbers.Integral) and not isinstance(value, bool), f"{name} should be an int"
-        assert value > 0, f"{name} should be positive"
-    assert q2_tenfold > q2_halving, "a factor 10 in eps should cost more parameters than a factor 2"
+
+    def is_int(value):
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+    assert is_int(q2_halving) and q2_halving > 0, "q2_halving should be a positive int"
+    assert isinstance(q2_tenfold, tuple) and len(q2_tenfold) == 2, "q2_tenfold should be a tuple of two ints"
+    for value in q2_tenfold:
+        assert is_int(value), "q2_tenfold should hold two ints"
+        assert abs(value - 12 * 12 * math.log2(10)) < 1, "each entry of q2_tenfold should lie next to d^2 log2(10)"
 test_q2_types(q2_halving, q2_tenfold)
 
 # %%
@@ -224,13 +231,13 @@ test_q2_halving(q2_halving)
 """ # BEGIN TEST CONFIG
 hidden: true
 points: 1
-failure_message: q2_tenfold is not m(d, eps/10) - m(d, eps). Take the two ceilings separately and subtract; d^2 log2(10) is not an integer.
+failure_message: q2_tenfold is not (m(d, eps'/10) - m(d, eps')) for eps' = 0.003 and 0.004. Take the two ceilings separately and subtract; d^2 log2(10) is not an integer.
 """ # END TEST CONFIG
 def test_q2_tenfold(q2_tenfold):
     from lthbook import lower_bound
-    d, eps = 12, 0.003
-    expected = lower_bound.min_parameters(d, eps / 10) - lower_bound.min_parameters(d, eps)
-    assert q2_tenfold == expected, "q2_tenfold is not the exact difference"
+    d = 12
+    expected = tuple(lower_bound.min_parameters(d, e / 10) - lower_bound.min_parameters(d, e) for e in (0.003, 0.004))
+    assert tuple(q2_tenfold) == expected, "q2_tenfold does not hold the exact differences"
 test_q2_tenfold(q2_tenfold)
 
 # %% [raw]
