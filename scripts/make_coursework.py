@@ -55,6 +55,7 @@ import sync_setup_cells  # noqa: E402
 
 STUDENT_LINK_MARKER = "<!-- student-version -->"
 PROBLEM_SET_SETUP_MARKER = "# Set-up (problem set)."
+SOLUTION_MARKERS = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}  # otter's raw block cells
 EXERCISE_START = re.compile(r"^```\{exercise-start\}\s*\n:label:\s*(\S+)", re.MULTILINE)
 SOLUTION_START = re.compile(r"^```\{solution-start\}\s+(\S+)")
 SOLUTION_END = re.compile(r"```\{solution-end\}\s*\n```\s*$")
@@ -73,7 +74,8 @@ def colab_url(relative_path: str) -> str:
     url = sync_setup_cells.repository_url()
     branch = re.search(r"^\s+branch:\s*(\S+)", (ROOT / "_config.yml").read_text(), re.MULTILINE)
     repo = url.split("github.com/", 1)[1]
-    return f"https://colab.research.google.com/github/{repo}/blob/{branch.group(1) if branch else 'main'}/{relative_path}"
+    branch_name = branch.group(1) if branch else "main"
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch_name}/{relative_path}"
 
 
 def student_link_source(chapter: Path) -> str:
@@ -439,7 +441,8 @@ def master_notebook(master: Path) -> dict:
     return nbformat.from_dict(nb)
 
 
-QUESTION_HEADING = re.compile(r"\*\*Question (\d+) \((derivation|implementation|interpretation), ([\d.]+) points?\)\.\*\*")
+QUESTION_HEADING = re.compile(
+    r"\*\*Question (\d+) \((derivation|implementation|interpretation), ([\d.]+) points?\)\.\*\*")
 
 
 def problem_set_questions(master: Path) -> list[dict]:
@@ -456,7 +459,7 @@ def problem_set_questions(master: Path) -> list[dict]:
                 config = yaml.safe_load(text.split("\n", 1)[1])
                 questions.append({"name": config["name"], "points": config.get("points"),
                                   "manual": bool(config.get("manual", False)), "kind": None, "rubric": None})
-            inside_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(text, inside_solution)
+            inside_solution = SOLUTION_MARKERS.get(text, inside_solution)
             continue
         if not questions or cell.cell_type != "markdown":
             continue

@@ -55,7 +55,7 @@ def setup_cell_source(seed: int = 0, colab_packages: tuple[str, ...] = ()) -> st
         "if IN_COLAB:",
     ]
     for package in packages:
-        lines.append(f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",')
+        lines.append('    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",')
         lines.append(f"                    {package}], check=True)")
     lines += ["", "import lthbook", "", f"session = lthbook.setup(seed={seed})"]
     return "\n".join(lines)

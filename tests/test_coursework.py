@@ -172,7 +172,8 @@ def test_stub_rules_on_a_made_up_solution():
     assert "import math" in stub and "eps, delta = 0.01, 0.02" in stub
     assert "work =" not in stub and "print(" not in stub and "return scale * x" not in stub
     assert "def helper(x, *, scale=2.0):" in stub and "raise NotImplementedError" in stub
-    assert "answer = ...  # your answer" in stub and stub.rstrip().endswith("checks.check_counting_bound(answer, eps=eps)")
+    assert "answer = ...  # your answer" in stub
+    assert stub.rstrip().endswith("checks.check_counting_bound(answer, eps=eps)")
     assert "work = math.log(delta)" in mc.stub_source(solution, {"given": ["work"]}, "made up")
     with pytest.raises(mc.CourseworkError, match="docstring"):
         mc.stub_source("def f(x):\n    return x\nchecks.check_x(f)", {}, "made up")
@@ -278,25 +279,37 @@ def master_questions(master: Path) -> list[dict]:
 
 
 def solution_lines(master: Path) -> list[str]:
-    """Every non-trivial line inside the master's solution blocks and hidden tests."""
+    """Every non-trivial line of the master's solutions and hidden tests that is not also shown.
+
+    Inside a solution block, a code line is secret when it ends with ``# SOLUTION`` or lies between
+    ``# BEGIN SOLUTION`` and ``# END SOLUTION`` (otter's rules); every other line stays visible.
+    Markdown in a solution block (the model answer) and the body of a hidden test are secret.
+    """
     nb = mc.master_notebook(master)
-    lines, inside_solution = [], False
+    secret, shown, inside_solution = [], set(), False
     for cell in nb.cells:
         if cell.cell_type == "raw":
-            inside_solution = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}.get(cell.source.strip(), inside_solution)
+            inside_solution = mc.SOLUTION_MARKERS.get(cell.source.strip(), inside_solution)
             continue
-        if inside_solution:
-            body = cell.source
-            if cell.cell_type == "code" and "# BEGIN SOLUTION NO PROMPT" in body:
-                body = body.split("# BEGIN SOLUTION NO PROMPT", 1)[1].split("# END SOLUTION", 1)[0]
-            elif cell.cell_type == "code" and "# BEGIN PROMPT" in body:
-                body = ""
-            lines += [line.strip() for line in body.splitlines() if len(line.strip()) >= 16
-                      and not line.strip().startswith(('"""', "Args:", "Returns:"))]
+        lines = cell.source.splitlines()
+        if inside_solution and cell.cell_type == "markdown":
+            secret += lines
+        elif inside_solution:
+            in_block = False
+            for line in lines:
+                if re.match(r"\s*# BEGIN SOLUTION", line):
+                    in_block = True
+                elif line.rstrip().endswith("# END SOLUTION"):
+                    in_block = False
+                elif in_block or line.rstrip().endswith("# SOLUTION"):
+                    secret.append(line.rsplit("# SOLUTION", 1)[0] if not in_block else line)
+                else:
+                    shown.add(line.strip())
         elif cell.cell_type == "code" and "hidden: true" in cell.source:
-            lines += [line.strip() for line in cell.source.split('""" # END TEST CONFIG', 1)[1].splitlines()
-                      if len(line.strip()) >= 16]
-    return lines
+            secret += cell.source.split('""" # END TEST CONFIG', 1)[1].splitlines()
+        else:
+            shown |= {line.strip() for line in lines}
+    return [line.strip() for line in secret if len(line.strip()) >= 16 and line.strip() not in shown]
 
 
 def test_there_is_a_problem_set_for_each_theory_chapter():
@@ -327,10 +340,11 @@ def test_problem_set_mixes_derivation_implementation_and_interpretation(master):
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
 def test_student_assignment_has_public_tests_only_and_no_solution(master):
     student_dir = mc.ASSIGNMENTS_DIR / master.stem
-    notebook = (student_dir / f"{master.stem}.ipynb").read_text()
+    notebook = "\n".join(source(c) for c in read(student_dir / f"{master.stem}.ipynb")["cells"])
     public_tests = "\n".join(p.read_text() for p in sorted((student_dir / "tests").glob("*.py")))
     assert public_tests and "hidden=True" not in public_tests
-    leaked = [line for line in solution_lines(master) if line in notebook or line in public_tests]
+    visible = {line.strip() for line in (notebook + "\n" + public_tests).splitlines()}
+    leaked = [line for line in solution_lines(master) if line in visible]
     assert leaked == []
     autograded = [q["name"] for q in master_questions(master) if not q.get("manual")]
     assert sorted(p.stem for p in (student_dir / "tests").glob("*.py")) == sorted(autograded)

@@ -143,6 +143,44 @@ def test_chapter_has_colab_link(reports: dict[str, PageReport], chapter_path: st
     assert (book_dir() / notebook).is_file(), f"the Colab link points at {notebook}, not in the book"
 
 
+def test_chapter_links_its_student_version(reports: dict[str, PageReport], chapter_path: str) -> None:
+    owner, repo, branch, path_to_book = _repository()
+    notebook = f"coursework/student/{Path(chapter_path).stem}.ipynb"
+    in_repo = f"{path_to_book}/{notebook}" if path_to_book else notebook
+    expected = f"{COLAB_URL}/github/{owner}/{repo}/blob/{branch}/{in_repo}"
+    links = _report(reports, chapter_path).facts["colabLinks"]
+    assert expected in links, f"no Colab link to the student version {expected}; Colab links: {links}"
+    assert (book_dir() / notebook).is_file(), f"the link points at {notebook}, not in the repository"
+
+
+def test_instructors_page_links_all_coursework_and_shows_rubrics(browser: Any, site_url: str) -> None:
+    """The instructors' page: a Colab link to every student notebook and problem set, the table of
+    problem sets read from the masters, and one rubric per free-text question."""
+    owner, repo, branch, _ = _repository()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        url = site_url + "back/instructors.html"
+        report = watch(context, page, url)
+        page.goto(url, wait_until="load")
+        settle(page, report)
+        links = page.eval_on_selector_all('a[href*="colab.research.google.com"]', "els => els.map(a => a.href)")
+        prefix = f"{COLAB_URL}/github/{owner}/{repo}/blob/{branch}/"
+        students = sorted(p.name for p in (book_dir() / "coursework" / "student").glob("*.ipynb"))
+        assignments = sorted(p.name for p in (book_dir() / "coursework" / "assignments").glob("*/*.ipynb"))
+        assert len(students) == len(list((book_dir() / "chapters").glob("[0-9][0-9]_*.ipynb"))) and assignments
+        for name in students:
+            assert f"{prefix}coursework/student/{name}" in links, name
+        for name in assignments:
+            assert f"{prefix}coursework/assignments/{Path(name).stem}/{name}" in links, name
+        text = page.inner_text("main")
+        assert text.count("Rubric (") >= len(assignments), "a rubric for each free-text question"
+        table = page.locator("table", has_text="autograded")
+        assert table.count() == 1 and table.locator("tbody tr").count() == len(assignments)
+    finally:
+        context.close()
+
+
 def test_chapter_solutions_hidden_until_clicked(browser: Any, site_url: str, chapter_path: str) -> None:
     """Each exercise solution is a dropdown: hidden on load, shown by a click on its title."""
     context = browser.new_context()
