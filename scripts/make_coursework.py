@@ -82,9 +82,11 @@ def student_link_source(chapter: Path) -> str:
     """The markdown cell each chapter shows before its exercises, pointing to its student version."""
     target = f"coursework/student/{chapter.name}"
     return (f"{STUDENT_LINK_MARKER}\n"
+            "```{tip}\n"
             "To work these exercises without the solutions in view, open the **student version** of "
             f"this chapter in Colab: [{target}]({colab_url(target)}). Its stubs and self-checks are "
-            "generated from this page.")
+            "generated from this page.\n"
+            "```")
 
 
 def otter_requirement() -> str:
