@@ -36,6 +36,16 @@ def package_version() -> str:
     return re.search(r'^__version__ = "([^"]+)"', text, flags=re.MULTILINE).group(1)
 
 
+# Sets IN_COLAB; shared by the chapters' set-up cells and the problem sets' (make_coursework.py).
+COLAB_DETECTION = [
+    "try:",
+    "    import google.colab  # noqa: F401 (importable only in Colab)",
+    "    IN_COLAB = True",
+    "except ImportError:",
+    "    IN_COLAB = False",
+]
+
+
 def setup_cell_source(seed: int = 0, colab_packages: tuple[str, ...] = ()) -> str:
     url, tag = repository_url(), "v" + package_version()
     packages = [f'"lthbook @ git+{url}@{tag}"'] + [f'"{p}"' for p in colab_packages]
@@ -46,11 +56,7 @@ def setup_cell_source(seed: int = 0, colab_packages: tuple[str, ...] = ()) -> st
         "import subprocess",
         "import sys",
         "",
-        "try:",
-        "    import google.colab  # noqa: F401 (importable only in Colab)",
-        "    IN_COLAB = True",
-        "except ImportError:",
-        "    IN_COLAB = False",
+        *COLAB_DETECTION,
         "",
         "if IN_COLAB:",
     ]
