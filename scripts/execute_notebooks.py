@@ -3,7 +3,8 @@
 Chapters are committed executed (nbval compares against these outputs). Run this after
 editing a chapter: ``python scripts/execute_notebooks.py chapters/02_random_subset_sum.ipynb``
 (no argument: every chapter). It first refreshes the Colab set-up cell
-(``scripts/sync_setup_cells.py``) and prints each notebook's run time.
+(``scripts/sync_setup_cells.py``), prints each notebook's run time, and then regenerates the
+student notebooks (``scripts/make_coursework.py --students``), which the tests compare.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import make_coursework  # noqa: E402
 import sync_setup_cells  # noqa: E402
 
 
@@ -38,7 +40,7 @@ def main() -> int:
     paths = args.notebooks or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
     for path in paths:
         print(f"{path.name}: {execute(path.resolve(), args.timeout):.1f} s", flush=True)
-    return 0
+    return make_coursework.main(["--students"])
 
 
 if __name__ == "__main__":

@@ -430,6 +430,8 @@ def master_notebook(master: Path) -> dict:
         # What otter's grading image installs (otter grade, Gradescope): the package at the release tag.
         url, tag = sync_setup_cells.repository_url(), "v" + sync_setup_cells.package_version()
         config[0].source = config[0].source.rstrip("\n") + f'\nrequirements:\n  - "lthbook @ git+{url}@{tag}"\n'
+    if "\npython_version:" not in config[0].source:
+        config[0].source = config[0].source.rstrip("\n") + '\npython_version: "3.11"\n'  # the book's Python
     code = [c for c in nb.cells if c.cell_type == "code"]
     if not code:
         raise CourseworkError(f"{master.name} has no code cell")

@@ -353,6 +353,24 @@ def test_student_assignment_has_public_tests_only_and_no_solution(master):
         (ROOT / "back" / "instructors.md").read_text()
 
 
+def test_private_folder_is_git_ignored_and_never_published():
+    probe = "coursework/private/ps2_subset_sum/ps2_subset_sum.ipynb"
+    ignored = subprocess.run(["git", "check-ignore", "-q", probe], cwd=ROOT)
+    assert ignored.returncode == 0, f"{probe} is not git-ignored"
+    config = (ROOT / "_config.yml").read_text()
+    assert re.search(r"^exclude_patterns:(\n  - .*)*\n  - coursework\n", config, flags=re.MULTILINE)
+    html = ROOT / "_build" / "html"
+    if html.is_dir():
+        assert not (html / "coursework").exists()
+        assert not any("BEGIN SOLUTION" in page.read_text(errors="ignore") for page in html.rglob("*.html"))
+
+
+def test_autograder_installs_the_package_at_the_release_tag(built):
+    requirements = (built / "private" / MASTERS[0].stem / "requirements.txt").read_text()
+    url, tag = sync_setup_cells.repository_url(), f"v{sync_setup_cells.package_version()}"
+    assert requirements.strip() == f"lthbook @ git+{url}@{tag}"
+
+
 def otter_run(autograder_dir: Path, notebook: Path, out: Path) -> dict:
     (zip_file,) = autograder_dir.glob("*-autograder_*.zip")
     out.mkdir(parents=True, exist_ok=True)
