@@ -26,7 +26,8 @@ def execute(path: Path, timeout: int) -> float:
     sync_setup_cells.main([str(path)])
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    resources = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources=resources).execute()
     seconds = time.perf_counter() - start
     nbformat.write(nb, path)
     return seconds
