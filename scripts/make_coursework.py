@@ -15,7 +15,9 @@ Two products, both generated, never edited by hand:
      define a name listed in the cell's metadata ``lthbook.given``, verbatim.
 
    Everything else (the work, the printing) is dropped, and so is every function or name listed
-   in ``lthbook.drop``. The solution's prose becomes a cell for the student's own explanation.
+   in ``lthbook.drop``, and so is the solution's prose; where the exercise asks for an answer in
+   words (explain, why, ...), a Markdown cell is left for it. MyST roles, which Jupyter and Colab
+   show raw, are written out ("Lemma (Error propagation)", "(Pensia et al., 2020)").
 
 2. **Problem sets.** Every master ``coursework/source/psN_*.py`` (jupytext percent format, the
    otter-grader assignment format) is converted to a notebook, its set-up cell gets the Colab
@@ -59,6 +61,8 @@ SOLUTION_MARKERS = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}  # otter'
 EXERCISE_START = re.compile(r"^```\{exercise-start\}\s*\n:label:\s*(\S+)", re.MULTILINE)
 SOLUTION_START = re.compile(r"^```\{solution-start\}\s+(\S+)")
 SOLUTION_END = re.compile(r"```\{solution-end\}\s*\n```\s*$")
+# An exercise statement with one of these words asks for an answer in words as well.
+ASKS_IN_WORDS = re.compile(r"\b(explain|why|discuss|interpret|what would|closer to|how does)\b", re.IGNORECASE)
 EXERCISE_END = re.compile(r"^```\{exercise-end\}\s*\n```\s*$")
 
 
@@ -69,13 +73,24 @@ class CourseworkError(ValueError):
 # --------------------------------------------------------------------------- links and set-up
 
 
+def release_tag() -> str:
+    """The release tag the coursework is pinned to: ``v`` + ``lthbook.__version__``."""
+    return "v" + sync_setup_cells.package_version()
+
+
 def colab_url(relative_path: str) -> str:
-    """The Colab address of a notebook of the repository named in ``_config.yml``."""
-    url = sync_setup_cells.repository_url()
-    branch = re.search(r"^\s+branch:\s*(\S+)", (ROOT / "_config.yml").read_text(), re.MULTILINE)
-    repo = url.split("github.com/", 1)[1]
-    branch_name = branch.group(1) if branch else "main"
-    return f"https://colab.research.google.com/github/{repo}/blob/{branch_name}/{relative_path}"
+    """The Colab address of a coursework notebook, at the release tag.
+
+    Pinned to the tag, not to a branch, so that a notebook handed out stays the one whose package
+    (installed at the same tag) and public tests (fetched from the same tag) it was made with.
+    """
+    repo = sync_setup_cells.repository_url().split("github.com/", 1)[1]
+    return f"https://colab.research.google.com/github/{repo}/blob/{release_tag()}/{relative_path}"
+
+
+def archive_url() -> str:
+    """The repository's source archive at the release tag (installable by pip without git)."""
+    return f"{sync_setup_cells.repository_url()}/archive/refs/tags/{release_tag()}.zip"
 
 
 def student_link_source(chapter: Path) -> str:
@@ -107,15 +122,18 @@ def problem_set_setup_source(name: str, cell_source: str) -> str:
     lines = cell_source.splitlines()
     if not lines or lines[0].strip() != PROBLEM_SET_SETUP_MARKER:
         raise CourseworkError(f"{name}: the first code cell must start with {PROBLEM_SET_SETUP_MARKER!r}")
-    url, tag = sync_setup_cells.repository_url(), "v" + sync_setup_cells.package_version()
+    url, tag = sync_setup_cells.repository_url(), release_tag()
     colab = [
         PROBLEM_SET_SETUP_MARKER + " In Colab it installs the book's package `lthbook` (without",
-        "# dependencies: Colab's own torch stays), the grader otter-grader and this problem set's public",
-        "# tests; elsewhere everything is installed already and this cell only imports.",
+        "# dependencies: Colab's own torch stays) and the grader otter-grader, and fetches this problem",
+        "# set's public tests (only those) into tests/. Elsewhere, install both first (see the",
+        "# instructors' page); then this cell only imports.",
+        "import io",
         "import pathlib",
-        "import shutil",
         "import subprocess",
         "import sys",
+        "import urllib.request",
+        "import zipfile",
         "",
         *sync_setup_cells.COLAB_DETECTION,
         "",
@@ -124,9 +142,13 @@ def problem_set_setup_source(name: str, cell_source: str) -> str:
         f'                    "lthbook @ git+{url}@{tag}"], check=True)',
         f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{otter_requirement()}"], check=True)',
         '    if not pathlib.Path("tests").is_dir():',
-        '        subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", '
-        f'"{tag}", "{url}", "lthbook-repo"], check=True)',
-        f'        shutil.copytree("lthbook-repo/coursework/assignments/{name}/tests", "tests")',
+        f'        archive = zipfile.ZipFile(io.BytesIO(urllib.request.urlopen("{archive_url()}").read()))',
+        '        pathlib.Path("tests").mkdir()',
+        f'        prefix = "/coursework/assignments/{name}/tests/"',
+        "        for member in archive.namelist():",
+        '            if prefix in member and member.endswith(".py"):',
+        '                target = pathlib.Path("tests") / pathlib.PurePosixPath(member).name',
+        "                target.write_bytes(archive.read(member))",
         "",
     ]
     return "\n".join(colab + lines[1:])
@@ -255,10 +277,57 @@ def _code(source: str, metadata: dict | None = None) -> dict:
 
 
 def _prose(markdown: str) -> str:
-    """A solution's markdown without the directive fences."""
-    text = SOLUTION_START.sub("", markdown)
-    text = re.sub(r"```\{solution-(start|end)\}[^\n]*\n(:[^\n]*\n)*```", "", text)
-    return text.strip()
+    """A solution's markdown without the directive fences (and their options)."""
+    return re.sub(r"```\{solution-(start|end)\}[^\n]*\n(:[^\n]*\n)*```", "", markdown).strip()
+
+
+ROLE = re.compile(r"\{(prf:ref|ref|numref|doc|cite|cite:t|cite:p)\}`([^`]*)`")
+PRF_DIRECTIVE = re.compile(r"```\{prf:(\w+)\}[ \t]*([^\n]*)\n(?::[^\n]*\n)*?:label:\s*(\S+)")
+
+
+def cross_reference_names() -> dict[str, str]:
+    """What a reader of a student notebook sees for each label: "Lemma (Error propagation)", "Exercise 3.1"."""
+    names: dict[str, str] = {}
+    for chapter in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
+        text = "\n".join(_source(c) for c in json.loads(chapter.read_text())["cells"] if c["cell_type"] == "markdown")
+        for kind, title, label in PRF_DIRECTIVE.findall(text):
+            names[label] = f"{kind.capitalize()} ({title.strip()})" if title.strip() else kind.capitalize()
+        for k, label in enumerate(EXERCISE_START.findall(text), start=1):
+            names[label] = f"Exercise {chapter_number(chapter)}.{k}"
+    return names
+
+
+def citation_names() -> dict[str, tuple[str, str]]:
+    """Each key of ``references.bib`` as (authors as cited, year): ("Pensia et al.", "2020")."""
+    out = {}
+    for entry in re.split(r"\n(?=@)", (ROOT / "references.bib").read_text()):
+        key = re.match(r"\s*@\w+\{([^,]+),", entry)
+        author = re.search(r"author\s*=\s*\{(.+?)\},?\s*\n", entry)
+        year = re.search(r"year\s*=\s*\{?(\d{4})", entry)
+        if key and author and year:
+            surnames = [name.split(",")[0].strip().replace("{", "").replace("}", "")
+                        for name in author.group(1).split(" and ")]
+            who = surnames[0] if len(surnames) == 1 else (
+                " and ".join(surnames) if len(surnames) == 2 else f"{surnames[0]} et al.")
+            out[key.group(1).strip()] = (who, year.group(1))
+    return out
+
+
+def plain_roles(text: str, names: dict[str, str], citations: dict[str, tuple[str, str]]) -> str:
+    """MyST roles that Jupyter and Colab show raw, written out as plain text."""
+    def replace(match: re.Match) -> str:
+        role, target = match.groups()
+        if role.startswith("cite"):
+            keys = [key.strip() for key in target.split(",")]
+            cited = [citations.get(key, (key, "")) for key in keys]
+            if role == "cite:t":
+                return "; ".join(f"{who} ({year})" for who, year in cited)
+            return "(" + "; ".join(f"{who}, {year}" for who, year in cited) + ")"
+        titled = re.match(r"(.+?)\s*<([^>]+)>$", target)
+        if titled:
+            return titled.group(1)
+        return names.get(target, target)
+    return ROLE.sub(replace, text)
 
 
 def chapter_number(path: Path) -> int:
@@ -272,6 +341,8 @@ def student_notebook(chapter: Path) -> dict:
     cells_in = nb["cells"]
     cells: list[dict] = []
     exercise = 0
+    statement: list[str] | None = None
+    asks_in_words = False
     i = 0
     banner_done = False
     while i < len(cells_in):
@@ -283,14 +354,18 @@ def student_notebook(chapter: Path) -> dict:
         if cell["cell_type"] == "markdown" and (match := EXERCISE_START.match(text)):
             exercise += 1
             cells.append(_markdown(f"### Exercise {number}.{exercise}", {"lthbook": {"exercise": match.group(1)}}))
+            statement = []
             i += 1
             continue
+        if exercise and statement is not None and cell["cell_type"] == "markdown" and not EXERCISE_END.match(text):
+            statement.append(text)
         if cell["cell_type"] == "markdown" and EXERCISE_END.match(text):
+            asks_in_words = bool(ASKS_IN_WORDS.search(" ".join(statement or [])))
+            statement = None
             i += 1
             continue
         if cell["cell_type"] == "markdown" and (match := SOLUTION_START.match(text)):
             label = match.group(1)
-            prose = [_prose(text)]
             stubs = []
             part = 0
             while True:
@@ -304,16 +379,14 @@ def student_notebook(chapter: Path) -> dict:
                     stub = stub_source(inner_text, meta, f"{chapter.name}, {label}")
                     stubs.append(_code(stub, {"lthbook": {"stub_of": label, "part": part}}))
                     part += 1
-                else:
-                    prose.append(_prose(inner_text))
                 if inner["cell_type"] == "markdown" and SOLUTION_END.search(inner_text):
                     break
             if not any("\nchecks.check_" in "\n" + _source(stub) for stub in stubs):
                 raise CourseworkError(f"{chapter.name}: solution {label} has no checks.check_*(...) call")
             cells.extend(stubs)
-            if any(prose):
-                cells.append(_markdown("**In words.** _Replace this line with your explanation, where the "
-                                       "exercise asks for one._", {"lthbook": {"notes_for": label}}))
+            if asks_in_words:
+                cells.append(_markdown("**In words.** _Replace this line with your answer to the exercise's "
+                                       "question in words._", {"lthbook": {"notes_for": label}}))
             i += 1
             continue
         new = copy.deepcopy(cell)
@@ -335,6 +408,10 @@ def student_notebook(chapter: Path) -> dict:
         i += 1
     if exercise == 0:
         raise CourseworkError(f"{chapter.name} has no exercise")
+    names, citations = cross_reference_names(), citation_names()
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = plain_roles(_source(cell), names, citations)
     for k, cell in enumerate(cells):
         cell["id"] = f"{chapter.stem[:40]}-{k:03d}"
     metadata = {key: nb["metadata"][key] for key in ("kernelspec", "language_info", "lthbook")
@@ -427,9 +504,9 @@ def master_notebook(master: Path) -> dict:
     if len(config) != 1:
         raise CourseworkError(f"{master.name} needs exactly one raw '# ASSIGNMENT CONFIG' cell")
     if "\nrequirements:" not in config[0].source:
-        # What otter's grading image installs (otter grade, Gradescope): the package at the release tag.
-        url, tag = sync_setup_cells.repository_url(), "v" + sync_setup_cells.package_version()
-        config[0].source = config[0].source.rstrip("\n") + f'\nrequirements:\n  - "lthbook @ git+{url}@{tag}"\n'
+        # What otter's grading image installs, the package at the release tag
+        # (otter grade, Gradescope): from the source archive, since those images have no git.
+        config[0].source = config[0].source.rstrip("\n") + f'\nrequirements:\n  - "lthbook @ {archive_url()}"\n'
     if "\npython_version:" not in config[0].source:
         config[0].source = config[0].source.rstrip("\n") + '\npython_version: "3.11"\n'  # the book's Python
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -27,6 +27,7 @@ page the way these tests see it.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,19 @@ def test_chapter_has_colab_link(reports: dict[str, PageReport], chapter_path: st
     assert (book_dir() / notebook).is_file(), f"the Colab link points at {notebook}, not in the book"
 
 
+def _release_tag() -> str:
+    """Coursework links are pinned to the release tag, v + lthbook.__version__."""
+    text = (book_dir() / "lthbook" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, flags=re.MULTILINE)
+    assert match, "lthbook/__init__.py has no __version__"
+    return "v" + match.group(1)
+
+
 def test_chapter_links_its_student_version(reports: dict[str, PageReport], chapter_path: str) -> None:
-    owner, repo, branch, path_to_book = _repository()
+    owner, repo, _, path_to_book = _repository()
     notebook = f"coursework/student/{Path(chapter_path).stem}.ipynb"
     in_repo = f"{path_to_book}/{notebook}" if path_to_book else notebook
-    expected = f"{COLAB_URL}/github/{owner}/{repo}/blob/{branch}/{in_repo}"
+    expected = f"{COLAB_URL}/github/{owner}/{repo}/blob/{_release_tag()}/{in_repo}"
     links = _report(reports, chapter_path).facts["colabLinks"]
     assert expected in links, f"no Colab link to the student version {expected}; Colab links: {links}"
     assert (book_dir() / notebook).is_file(), f"the link points at {notebook}, not in the repository"
@@ -156,7 +165,7 @@ def test_chapter_links_its_student_version(reports: dict[str, PageReport], chapt
 def test_instructors_page_links_all_coursework_and_shows_rubrics(browser: Any, site_url: str) -> None:
     """The instructors' page: a Colab link to every student notebook and problem set, the table of
     problem sets read from the masters, and one rubric per free-text question."""
-    owner, repo, branch, _ = _repository()
+    owner, repo, _, _ = _repository()
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -165,7 +174,7 @@ def test_instructors_page_links_all_coursework_and_shows_rubrics(browser: Any, s
         page.goto(url, wait_until="load")
         settle(page, report)
         links = page.eval_on_selector_all('a[href*="colab.research.google.com"]', "els => els.map(a => a.href)")
-        prefix = f"{COLAB_URL}/github/{owner}/{repo}/blob/{branch}/"
+        prefix = f"{COLAB_URL}/github/{owner}/{repo}/blob/{_release_tag()}/"
         students = sorted(p.name for p in (book_dir() / "coursework" / "student").glob("*.ipynb"))
         assignments = sorted(p.name for p in (book_dir() / "coursework" / "assignments").glob("*/*.ipynb"))
         assert len(students) == len(list((book_dir() / "chapters").glob("[0-9][0-9]_*.ipynb"))) and assignments
