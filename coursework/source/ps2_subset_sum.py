@@ -31,13 +31,19 @@
 # $S \subseteq \{1, \dots, n\}$ and the optimal error
 # $\varepsilon^*(x, z) = \min_{S} \lvert z - \sum_{i \in S} x_i \rvert$ (the empty set has sum $0$).
 #
-# **How to work.** Replace each `...` with your answer or your code, then run the
-# `grader.check("qK")` cell below the question: it runs the public tests (types, shapes, a small
-# fixed case). More tests, hidden from you, run at grading time on random cases, so a green public
-# check is necessary but not sufficient. The free-text answer (question 5) is graded by hand with a
-# rubric. Work on the CPU; nothing here needs a GPU. Unless a question says otherwise, you may use
-# NumPy, `math` and `torch`, but not the solvers of `lthbook.subset_sum` inside your own functions
-# (use them to check your work).
+# **How to work.** In Colab, first do *File → Save a copy in Drive* and work in that copy:
+# changes to the notebook that the link opens are not kept. Run the set-up cell, then
+# replace each `...` with your answer or your code and run the `grader.check("qK")` cell below the
+# question: it runs the public tests (types, shapes, a small fixed case; a check of the format
+# alone is worth no points). More tests, hidden from you, run at grading time on random cases and
+# carry most of the points, so a green public check is necessary but not sufficient. The
+# free-text answer (question 5) goes in the cell that says *Type your answer here* and is graded by
+# hand with a rubric. Work on the CPU; nothing here needs a GPU. Unless a question says otherwise,
+# you may use NumPy, `math` and `torch`, but not the solvers of `lthbook.subset_sum` inside your
+# own functions (use them to check your work).
+#
+# **How to submit.** Hand in the notebook itself, as a `.ipynb` file: in Colab,
+# *File → Download → Download .ipynb*; locally, the saved file.
 #
 # | Question | Kind | Points |
 # |---|---|---|
@@ -80,8 +86,9 @@ grader = otter.Notebook("ps2_subset_sum.ipynb")
 # $\varepsilon = 10^{-4}$, the **least** $n$ that the counting argument does not rule out, that
 # is, the least $n$ for which $n$ coefficients, random or not, could possibly approximate every
 # $z \in [-1, 1]$ within $\varepsilon$ with subsets of size at most $k$. Store it, a Python `int`,
-# in `q1_answer`. (Not graded: compare with the unrestricted bound $\lceil \log_2(1/\varepsilon)\rceil$:
-# how does the required $n$ scale with $1/\varepsilon$ for fixed $k$?)
+# in `q1_answer`. (Not graded, answer in a comment in the cell if you like: compare with the
+# unrestricted bound $\lceil \log_2(1/\varepsilon)\rceil$; how does the required $n$ scale with
+# $1/\varepsilon$ for fixed $k$?)
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -109,7 +116,7 @@ print(f"k = {k}, eps = {eps:g}: n >= {q1_answer}; "
 
 # %%
 """ # BEGIN TEST CONFIG
-points: 0.5
+points: 0
 failure_message: q1_answer should be a positive whole number, a Python int (the least n).
 """ # END TEST CONFIG
 def test_q1_type(q1_answer):
@@ -121,7 +128,7 @@ test_q1_type(q1_answer)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1.5
+points: 2
 failure_message: Not the least n. Count the subsets with at most k elements (the empty set too, it gives the sum 0), require that count times 2ε to be at least 2, and check that n − 1 fails; an off-by-one is the usual slip.
 """ # END TEST CONFIG
 def test_q1_value(q1_answer):
@@ -156,8 +163,9 @@ test_q1_value(q1_answer)
 # For a general $c \in (0, 1]$, let $w(c)$ be the **largest** weight $w$ for which such a mixture
 # $Z \sim w \cdot U[-c, c] + (1 - w) \cdot Q_c$ exists. Derive $w(c)$, then find the $c^*$ that
 # maximizes it and the maximal weight $w(c^*)$. Store $c^*$ in `q2_c` and $w(c^*)$ in `q2_weight`
-# (Python floats, accurate to $10^{-3}$). (Not graded: why might one still prefer $c = \tfrac12$? Think about
-# which targets the uniform part alone can reach.)
+# (Python floats, accurate to $10^{-3}$). (Not graded, answer in a comment in the cell if you
+# like: why might one still prefer $c = \tfrac12$? Think about which targets the uniform part alone
+# can reach.)
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -183,7 +191,7 @@ print(f"c* = {q2_c:.4f}, w(c*) = {q2_weight:.4f}; w(1/2) = {math.log(2) / 2:.4f}
 
 # %%
 """ # BEGIN TEST CONFIG
-points: 1
+points: 0
 failure_message: q2_c and q2_weight should be Python floats in (0, 1).
 """ # END TEST CONFIG
 def test_q2_type(q2_c, q2_weight):
@@ -195,7 +203,7 @@ test_q2_type(q2_c, q2_weight)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1
+points: 1.5
 failure_message: c* is off. Which value of the density limits a uniform component on [−c, c], and where does the resulting w(c) peak?
 """ # END TEST CONFIG
 def test_q2_c(q2_c):
@@ -208,7 +216,7 @@ test_q2_c(q2_c)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1
+points: 1.5
 failure_message: The weight is off. A component w·U[−c, c] has density w/(2c) on [−c, c], which must fit under p everywhere there.
 """ # END TEST CONFIG
 def test_q2_weight(q2_weight):

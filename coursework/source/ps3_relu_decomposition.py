@@ -39,13 +39,17 @@
 # functions on random cases against the book's package `lthbook`. Free-text answers are graded by
 # hand with a rubric. Keep the computations on the CPU (`device="cpu"`), in float64.
 #
+# In Colab, first do *File → Save a copy in Drive* and work in that copy: the notebook opened
+# from the link is not saved, so your work would be lost. What you submit is the notebook file
+# itself, the `.ipynb` (in Colab: *File → Download → Download .ipynb*).
+#
 # | Question | Kind | Points |
 # |---|---|---|
 # | 1. The sup error of a small pruned gadget | derivation | 2 |
 # | 2. From weight gadgets to a neuron on the unit ball | derivation | 3 |
 # | 3. Running a pruned gadget on a batch of inputs | implementation | 2 |
 # | 4. Pruning a gadget with two SubsetSum instances | implementation | 3 |
-# | 5. Both signs, and what non-negative inputs save | interpretation | 3 |
+# | 5. The worse of two halves, and what non-negative inputs save | interpretation | 3 |
 #
 # Total: 13 points (10 autograded, 3 graded by hand). Estimated time: 60–90 minutes.
 
@@ -83,8 +87,8 @@ grader = otter.Notebook("ps3_relu_decomposition.ipynb")
 # $$
 #
 # and store it in `q1_answer` (a Python `float`). Store in `q1_worst_x` (a `float`) the input
-# $x \in [-1, 1]$ at which the supremum is attained. Write down why the supremum cannot be attained
-# strictly inside the interval (only the two numbers are graded).
+# $x \in [-1, 1]$ at which the supremum is attained. Why can the supremum not be attained strictly
+# inside the interval? (Answer in a comment in the cell; only the two numbers are graded.)
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -182,8 +186,9 @@ test_q1_worst_x(q1_worst_x)
 # **(a)** Suppose only that every block has sup error at most $\eta$, that is
 # $|r^+_j| \le \eta$ and $|r^-_j| \le \eta$ for all $j$. Derive the largest possible value of
 # $\sup_{\lVert x \rVert_2 \le 1} |w^\top x - g_S(x)|$ over all residuals allowed by this
-# hypothesis (prove an upper bound, then show that some residuals and some $x$ attain it). Store
-# its value for $d = 400$ and $\eta = 2.5 \cdot 10^{-5}$ in `q2_bound`.
+# hypothesis (prove an upper bound, then show that some residuals and some $x$ attain it; sketch
+# the argument in a comment in the cell, only the value is graded). Store its value for $d = 400$
+# and $\eta = 2.5 \cdot 10^{-5}$ in `q2_bound`.
 #
 # **(b)** Now a specific neuron gadget with $d = 4$ has the residuals
 #
@@ -551,11 +556,14 @@ test_q4_edge_cases(prune_gadget_by_subset_sum)
 # points: 3
 
 # %% [markdown]
-# **Question 5 (interpretation, 3 points).** Answer in a short paragraph or two (about 150–250
+# **Question 5 (interpretation, 3 points).** Answer in a short paragraph or two (about 200–300
 # words), in the notation of the chapter.
 #
-# (i) Why does the weight gadget need hidden units with first-layer weights of **both** signs?
-# What goes wrong, for any pruning $S$, if every $u_k$ is positive?
+# (i) By the chapter's lemma, the least sup error of a pruned weight gadget over $x \in [-1, 1]$ is
+# $\max(|r^+|, |r^-|)$, the **larger** of the optimal errors of its two SubsetSum halves, not their
+# sum or their mean. Explain why the worse half alone decides. Then say what this means for how
+# the error decays with $n$, compared with a single SubsetSum instance of Chapter 2, and what
+# having to take the larger of two errors costs.
 #
 # (ii) Chapter 3's option `positive_inputs_only=True` serves inputs $x \ge 0$ (the inputs of every
 # target layer after the first are ReLU outputs) with a gadget of $n$ units instead of $2n$. Explain
@@ -567,13 +575,22 @@ test_q4_edge_cases(prune_gadget_by_subset_sum)
 # # BEGIN SOLUTION
 
 # %% [markdown]
-# **Model answer.** (i) A bias-free unit $\sigma(u_k x)$ with one input fires on one side of $0$
-# only: for $x \ge 0$ if $u_k > 0$, for $x < 0$ if $u_k < 0$. Pruning removes edges but cannot change
-# the sign of a weight. If every $u_k > 0$, then $g_S(x) = 0$ for all $x \le 0$ and every $S$, so
-# the error at $x = -1$ is $|w|$ whatever is pruned: no pruning approximates $w \ne 0$ on
-# $[-1, 1]$. The identity $w x = \sigma(w x) - \sigma(-w x)$ says the same thing: one unit per sign
-# of the input. The two signs give the two halves of the lemma, $P$ for $x \ge 0$ and $N$ for
-# $x < 0$, two independent SubsetSum instances with targets $w$ and $-w$.
+# **Model answer.** (i) The two halves serve disjoint sides of the input. For $x \ge 0$ only the
+# units of $P$ fire and the error is $x\, r^+$; for $x < 0$ only those of $N$ fire and it is
+# $(-x)\, r^-$. Each piece is linear and vanishes at $0$, so the sup over $[-1, 1]$ is reached at
+# $x = 1$ or $x = -1$ and equals the worse of the two ends: no input excites both halves, so one
+# half can never compensate for the other, and since $S^+$ and $S^-$ are chosen independently each
+# is simply optimised on its own. For the decay: $|P|$ is $\mathrm{Binomial}(2n, \tfrac12)$, so each
+# instance has about $n$ coefficients, and the error falls at the rate of an instance with $n$
+# coefficients, not $2n$: half the units serve each sign. Taking the larger of two errors costs
+# only a constant. For a given $w$ the halves are independent given their sizes, so
+# $\Pr(\max(|r^+|, |r^-|) > \varepsilon) \le \Pr(|r^+| > \varepsilon) + \Pr(|r^-| > \varepsilon)$: at most
+# twice the larger failure probability of one half (for halves of equal size, the median of the
+# larger error is the $\sqrt{1/2} \approx 71\%$ quantile of one), which a constant number of extra
+# units makes up. The random sizes add a loss of lower order: the worse half is usually the
+# smaller one, with $n - O(\sqrt n)$ coefficients, and fewer than $n/2$ only with probability at
+# most $e^{-n/4}$. So the exponential rate in $n$ is that of $n$ coefficients, and
+# $n = O(\log(1/\varepsilon))$ still suffices.
 #
 # (ii) For $x \ge 0$ the units of $N$ never fire, so the error is $x\, r^+$ and only the positive
 # half matters: one instance per weight instead of two, half the solver's work and one instance
@@ -587,9 +604,14 @@ test_q4_edge_cases(prune_gadget_by_subset_sum)
 # weights drawn with $u_k \ge 0$ (e.g. $U[0, 1]$) for such layers: a different random network from
 # the theorem's.
 #
-# **Rubric (3 points).** 1 point for (i): a bias-free unit fires on one side of $0$ only, so with
-# all $u_k > 0$ every pruning outputs $0$ for $x < 0$ and has error $|w|$ at $x = -1$ (pruning cannot
-# flip signs). 1 point for (ii), first part: on $x \ge 0$ the negative half never fires, so only the
+# **Rubric (3 points).** 1 point for (i): half a point for why the maximum: the halves serve
+# disjoint signs of $x$ (only $P$ fires for $x \ge 0$, only $N$ for $x < 0$), the error is
+# $x\, r^+$ on one side and $(-x)\, r^-$ on the other, largest at $x = \pm 1$, so no input lets one
+# half make up for the other; half a point for the decay: each half has about $n$ coefficients
+# ($\mathrm{Binomial}(2n, \tfrac12)$), so the error decays at the rate of an instance with $n$
+# coefficients, not $2n$, and taking the larger of two costs only a constant (at most twice the
+# failure probability, a constant number of units; the fluctuation of the half sizes is of lower
+# order). 1 point for (ii), first part: on $x \ge 0$ the negative half never fires, so only the
 # instance of $P$ with target $w$ is needed, one per weight instead of two. 1 point for (ii), second
 # part: with i.i.d. signs only about half of the $n$ units have $u_k > 0$, so the instance has about
 # $n/2$ coefficients, like each half of the $2n$-unit gadget; since the error is governed by the

@@ -33,11 +33,17 @@
 # $g(x) = M_{2l}\,\sigma(M_{2l-1} \cdots \sigma(M_1 x))$ with entries i.i.d. $U[-1, 1]$, the masks
 # $S_1, \dots, S_{2l}$ and the pruned network $g_S$.
 #
-# **How to work.** Replace each `...` with your answer or your code, and run the
-# `grader.check("qK")` cell below each question: it runs the public tests (types, shapes, small
-# fixed cases). Hidden tests check the actual values and random cases when the problem set is
-# graded, so passing the public tests is necessary, not sufficient. Free-text answers are graded
-# by hand with a rubric. Run the set-up cell first.
+# **How to work.** In Colab, first do *File → Save a copy in Drive* and work in that copy:
+# changes to the notebook that the link opens are not kept. Run the set-up cell first, then
+# replace each `...` with your answer or your code, and run the `grader.check("qK")` cell below
+# each question: it runs the public tests (types, shapes, small fixed cases; a check of the format
+# alone is worth no points). Hidden tests check the actual values and random cases when the
+# problem set is graded and carry most of the points, so passing the public tests is necessary,
+# not sufficient. Free-text answers go in the cells that say *Type your answer here* and are
+# graded by hand with a rubric.
+#
+# **How to submit.** Hand in the notebook itself, as a `.ipynb` file: in Colab,
+# *File → Download → Download .ipynb*; locally, the saved file.
 #
 # | Question | Kind | Points |
 # |---|---|---|
@@ -45,7 +51,7 @@
 # | 2. Theorem 1's n when the largest layer is not the first | derivation | 3 |
 # | 3. The shapes of the random network | implementation | 3 |
 # | 4. The forward pass of the pruned network | implementation | 3 |
-# | 5. Certified bound, sampled error, and universality | interpretation | 4 |
+# | 5. Certified bound, sampled error, and why two layers per target layer | interpretation | 4 |
 #
 # Total: 16 points. Estimated time: 60–90 minutes.
 
@@ -84,9 +90,9 @@ grader = otter.Notebook("ps4_width_construction.ipynb")
 # factor $\eta_i = \eta$ in every layer.
 #
 # 1. Solve the recursion in closed form, and store in `q1_answer` the value of $e_l$ for
-#    $l = 20$ and $\eta = 0.01$.
+#    $l = 20$ and $\eta = 0.01$ (given as `q1_l` and `q1_eta`).
 # 2. Store in `q1_eta_max` the largest uniform $\eta$ for which $e_l \le \varepsilon$, for
-#    $l = 20$ and $\varepsilon = 0.05$.
+#    $l = 20$ and $\varepsilon = 0.05$ (given as `q1_l` and `q1_eps`).
 #
 # Both are checked to a relative tolerance of $10^{-12}$, so give exact expressions, not
 # first-order approximations. *Hint:* to first order $e_l \approx l\eta$; decide on which side
@@ -94,15 +100,16 @@ grader = otter.Notebook("ps4_width_construction.ipynb")
 # Theorem 1 avoids the question by asking for $\sum_i \eta_i \le \varepsilon/2$.)
 
 # %%
-l, eta = 20, 0.01  # part 1
-eps = 0.05  # part 2
+q1_l = 20  # both parts
+q1_eta = 0.01  # part 1
+q1_eps = 0.05  # part 2
 
 # %% [raw]
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = (1 + eta) ** l - 1  # SOLUTION
-q1_eta_max = (1 + eps) ** (1 / l) - 1  # SOLUTION
+q1_answer = (1 + q1_eta) ** q1_l - 1  # SOLUTION
+q1_eta_max = (1 + q1_eps) ** (1 / q1_l) - 1  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -112,20 +119,20 @@ q1_eta_max = (1 + eps) ** (1 / l) - 1  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-points: 1
-failure_message: q1_answer and q1_eta_max should be positive floats; q1_eta_max is at most eps / l (why?).
+points: 0
+failure_message: q1_answer and q1_eta_max should be positive floats, and q1_eta_max at most q1_eps / q1_l.
 """ # END TEST CONFIG
 def test_q1_types(q1_answer, q1_eta_max):
     assert isinstance(q1_answer, float) and not isinstance(q1_answer, bool), "q1_answer should be a float"
     assert isinstance(q1_eta_max, float) and not isinstance(q1_eta_max, bool), "q1_eta_max should be a float"
     assert q1_answer > 0, "q1_answer should be positive"
-    assert 0 < q1_eta_max <= 0.05 / 20, "q1_eta_max should lie in (0, eps / l]"
+    assert 0 < q1_eta_max <= 0.05 / 20, "q1_eta_max should lie in (0, q1_eps / q1_l]"
 test_q1_types(q1_answer, q1_eta_max)
 
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1
+points: 1.5
 failure_message: q1_answer is not e_l of the recursion. With rho = 1 and norm 1, write 1 + e_i in terms of 1 + e_{i-1}.
 """ # END TEST CONFIG
 def test_q1_answer_value(q1_answer):
@@ -139,8 +146,8 @@ test_q1_answer_value(q1_answer)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1
-failure_message: q1_eta_max is not the largest eta with e_l <= eps. Invert the closed form exactly; the linearisation is not enough.
+points: 1.5
+failure_message: q1_eta_max is not the largest eta with e_l <= q1_eps. Invert the closed form exactly; the linearisation is not enough.
 """ # END TEST CONFIG
 def test_q1_eta_max_value(q1_eta_max):
     import math
@@ -174,32 +181,34 @@ test_q1_eta_max_value(q1_eta_max)
 # $$
 #
 # with $C$ = `construction.MEASURED_CONSTANT`. Consider the class $\mathcal F(16, 48, 40, 10)$,
-# $\varepsilon = 0.02$, $\delta = 0.05$. Working with `math` only (do not call `required_n` or
-# `per_instance_budget`):
+# $\varepsilon = 0.02$, $\delta = 0.05$ (given below as `q2_widths`, `q2_eps`, `q2_delta`, and $C$
+# as `q2_C`). Working with `math` only (do not call `required_n` or `per_instance_budget`):
 #
 # 1. store Theorem 1's $n$ in `q2_answer` (a Python `int`);
 # 2. at this $\delta$ and this class, $\varepsilon'$ is the binding (smaller) budget exactly when
 #    $\varepsilon < \varepsilon^*$. Derive $\varepsilon^*$ in closed form and store its value in
 #    `q2_eps_threshold` (a float; relative tolerance $10^{-9}$). Does $\varepsilon^*$ depend on
-#    the depth $l$?
+#    the depth $l$? (Not graded; answer in a comment in the cell.)
 
 # %%
-widths = (16, 48, 40, 10)
-eps, delta = 0.02, 0.05
-C = construction.MEASURED_CONSTANT
+q2_widths = (16, 48, 40, 10)
+q2_eps, q2_delta = 0.02, 0.05
+q2_C = construction.MEASURED_CONSTANT
 
 # %% [raw]
 # # BEGIN SOLUTION
 
 # %%
-depth = len(widths) - 1  # SOLUTION
-layer = max(range(depth), key=lambda i: widths[i] * widths[i + 1])  # SOLUTION
-d_in = widths[layer]  # SOLUTION
-d_out = widths[layer + 1]  # SOLUTION
-eps_prime = eps / (2 * depth * math.sqrt(2 * d_in * d_out))  # SOLUTION
-delta_prime = delta / (2 * depth * d_in * d_out)  # SOLUTION
-q2_answer = math.ceil(C * math.log2(2 / min(eps_prime, delta_prime)))  # SOLUTION
-q2_eps_threshold = delta * math.sqrt(2 / (d_in * d_out))  # SOLUTION
+depth = len(q2_widths) - 1  # SOLUTION
+layer = max(range(depth), key=lambda i: q2_widths[i] * q2_widths[i + 1])  # SOLUTION
+d_in = q2_widths[layer]  # SOLUTION
+d_out = q2_widths[layer + 1]  # SOLUTION
+eps_prime = q2_eps / (2 * depth * math.sqrt(2 * d_in * d_out))  # SOLUTION
+delta_prime = q2_delta / (2 * depth * d_in * d_out)  # SOLUTION
+q2_answer = math.ceil(q2_C * math.log2(2 / min(eps_prime, delta_prime)))  # SOLUTION
+q2_eps_threshold = q2_delta * math.sqrt(2 / (d_in * d_out))  # SOLUTION
+# Does eps* depend on the depth l? Answer in a comment here (not graded):
+# No: eps' and delta' both carry the factor 1 / (2l), which cancels in eps' = delta'.  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -209,23 +218,23 @@ q2_eps_threshold = delta * math.sqrt(2 / (d_in * d_out))  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-points: 1
-failure_message: q2_answer should be a whole number (an int) at least C log2(2/eps), and q2_eps_threshold a float in (0, delta).
+points: 0
+failure_message: q2_answer should be a whole number (an int) at least q2_C log2(2 / q2_eps), and q2_eps_threshold a float in (0, q2_delta).
 """ # END TEST CONFIG
 def test_q2_types(q2_answer, q2_eps_threshold):
     import math
     from lthbook import construction
     assert isinstance(q2_answer, int) and not isinstance(q2_answer, bool), "q2_answer should be a Python int"
     assert q2_answer >= construction.MEASURED_CONSTANT * math.log2(2 / 0.02), \
-        "min(eps', delta') < eps, so n is at least C log2(2 / eps)"
+        "min(eps', delta') < eps, so n is at least q2_C log2(2 / q2_eps)"
     assert isinstance(q2_eps_threshold, float), "q2_eps_threshold should be a float"
-    assert 0 < q2_eps_threshold < 0.05, "q2_eps_threshold should lie in (0, delta)"
+    assert 0 < q2_eps_threshold < 0.05, "q2_eps_threshold should lie in (0, q2_delta)"
 test_q2_types(q2_answer, q2_eps_threshold)
 
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1
+points: 1.5
 failure_message: Not Theorem 1's n. Which layer maximises d_{i-1} d_i here (it is not the first)? And l counts target layers.
 """ # END TEST CONFIG
 def test_q2_answer_value(q2_answer):
@@ -240,7 +249,7 @@ test_q2_answer_value(q2_answer)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1
+points: 1.5
 failure_message: Not the threshold. Solve eps' = delta' for eps, with the d_in d_out of the largest layer.
 """ # END TEST CONFIG
 def test_q2_threshold_value(q2_eps_threshold):
@@ -289,8 +298,8 @@ def random_network_shapes(widths, n, positive_inputs_only=False):
             (b_1 = 2n always); if False, b_i = 2n for every i.
 
     Returns:
-        A list of 2l tuples (rows, cols) of Python ints: M_{2i-1} has shape (m_i, d_{i-1}) and
-        M_{2i} has shape (d_i, m_i), with m_i = b_i d_{i-1}, for i = 1, ..., l.
+        A list of 2l tuples (rows, cols) of Python ints, the shapes of M_1, ..., M_{2l} in
+        layer order.
     """
     """ # BEGIN PROMPT
     ...
@@ -314,7 +323,7 @@ def random_network_shapes(widths, n, positive_inputs_only=False):
 
 # %%
 """ # BEGIN TEST CONFIG
-points: 1
+points: 0
 failure_message: random_network_shapes should return a list of 2l (rows, cols) tuples of ints that chain (each matrix's cols = the previous one's rows), starting with d_0 columns and ending with d_l rows.
 """ # END TEST CONFIG
 def test_q3_structure(random_network_shapes):
@@ -336,7 +345,7 @@ test_q3_structure(random_network_shapes)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 2
+points: 3
 failure_message: The shapes differ from those of construction.RandomNetwork on random widths. Check m_i = b_i d_{i-1}, and which layers get blocks of n with positive_inputs_only.
 """ # END TEST CONFIG
 def test_q3_against_library(random_network_shapes):
@@ -486,17 +495,27 @@ test_q4_against_library(pruned_forward)
 # %% [markdown]
 # **Question 5 (interpretation, 4 points).** Chapter 4 draws one random network $g$, then 100
 # targets $f$, prunes $g$ to each with `prune_to`, and reports for each target both
-# `certified_error_bound` and `sampled_error`. Answer in a few sentences each.
+# `certified_error_bound` and `sampled_error`. Parts 1 and 2 are about this experiment, part 3
+# about the shape of the random network. Answer in a few sentences each.
 #
 # 1. What does the certified bound guarantee that the sampled error does not? Say precisely
 #    which quantity each one bounds, and from which side.
-# 2. Why is the certified bound at least the sampled error for every target and every set of
-#    masks, with no exception and no probability involved?
-# 3. The network was drawn before any target was chosen, yet one draw served every target.
-#    Explain why Theorem 1 allows this: what event does the probability $1 - \delta$ refer to,
-#    what is the union bound taken over, and what role does the "for every $z \in [-1, 1]$"
-#    in Lueker's SubsetSum statement play? What would go wrong with a version of the lemma that
-#    only says "for each fixed $z$, with probability at least $1 - \varepsilon$"?
+# 2. Why is the certified bound at least the sampled error for every target and the masks that
+#    `prune_to` returns (masks of the block form: every hidden unit of an odd layer keeps at most
+#    one input edge), with no exception and no probability involved? Which step uses the block
+#    form?
+# 3. Theorem 1 serves each target layer $W_i$ with a **pair** of random layers
+#    $(M_{2i-1}, M_{2i})$, so $g$ is $2l$ deep.
+#    (a) Why can one not instead prune a random network of the target's own shape, with $l$
+#    layers $M_i \in \mathbb R^{d_i \times d_{i-1}}$ of i.i.d. $U[-1, 1]$ entries (in this part
+#    only), so that $S_i \odot M_i \approx W_i$? Show that for every draw some target of the
+#    class is missed (a class with $l = 1$ suffices), and say what the extra layer of each pair
+#    supplies.
+#    (b) In a pair, every hidden unit keeps at most one input edge, and all $d_i$ output rows read
+#    the same block of $2n$ hidden units of input $j$. What would a hidden unit that keeps edges
+#    from two inputs compute, and which step of the layer-pair lemma would fail? What does sharing
+#    each block among the $d_i$ output rows save, compared with a separate group of $2n$ hidden
+#    units for each entry $W_{rj}$?
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -513,37 +532,58 @@ test_q4_against_library(pruned_forward)
 #    gradient ascent): a **lower** estimate, which can miss the worst direction and certifies
 #    nothing about the points it did not visit.
 # 2. Every point that `sampled_error` evaluates lies in the unit ball, so what it returns is at
-#    most the supremum; and the supremum is at most $e_l$ by the layer-pair lemma
-#    ($\lVert P_i(h) - W_i h \rVert_2 \le \lVert E_i \rVert_2 \lVert h \rVert_2$, exact for masks
-#    of the block form) and the error-propagation lemma (ReLU is 1-Lipschitz with
-#    $\sigma(0) = 0$). Both steps are deterministic inequalities for the given weights, masks and
-#    target, so sampled $\le$ sup $\le$ certified always holds (float64 rounding is many orders of
-#    magnitude below the gap).
-# 3. The probability is over the draw of $g$ only. The good event $G$ is: every one of the at
-#    most $2l\, d_{\text{in}} d_{\text{out}}$ SubsetSum instances (two halves per target weight,
-#    with coefficients $N_{rk} M_{kj}$ or $N_{rk} |M_{kj}|$) $\varepsilon''$-approximates **every**
-#    $z \in [-1, 1]$. Lueker's lemma, with its "for every $z$" inside the probability, bounds the
-#    failure of each instance by $\varepsilon'' \le \delta'$ and the union bound over the finitely
-#    many instances gives $P(G) \ge 1 - \delta$. $G$ depends on the random weights alone. On $G$,
-#    for any target (all $|W_{rj}| \le \lVert W_i \rVert_2 \le 1$), choose the subsets for its
-#    entries: the masks depend on $f$, the network does not, and the error is below
-#    $\varepsilon$. So one draw serves the whole (uncountable) class at once. With only "for
-#    each fixed $z$, with probability $1 - \varepsilon$", the bad set of draws could be different
-#    for each target value; one would need a union bound over all targets, which is impossible
-#    for a continuum (and even over a finite grid of targets it would cost a factor in the
-#    failure probability and in $n$). The theorem would then only say that for each fixed target
-#    a random network works with high probability, not that one network works for all.
+#    most the supremum. The supremum is at most $e_l$ by the layer-pair lemma and the
+#    error-propagation lemma (ReLU is 1-Lipschitz with $\sigma(0) = 0$). The block form enters in
+#    the layer-pair lemma: because a hidden unit sees a single input, it computes
+#    $\sigma(M_{kj} h_j)$, which positive homogeneity splits into $M_{kj} h^+_j$ or
+#    $|M_{kj}|\, h^-_j$, so that $P_i(h) - W_i h = E_i [h^+; h^-]$ exactly and
+#    $\lVert P_i(h) - W_i h \rVert_2 \le \lVert E_i \rVert_2 \lVert h \rVert_2$. For such masks
+#    both steps are deterministic inequalities for the given weights, masks and target, so
+#    sampled $\le$ sup $\le$ certified always holds (float64 rounding is many orders of magnitude
+#    below the gap). For masks of another form the $E_i$ are not defined and nothing is claimed;
+#    `certified_error_bound` refuses them.
+# 3. (a) A layer of the target's shape has exactly one random weight per target weight, and
+#    pruning can only keep it or drop it: $(S_1 \odot M_1)_{rj} \in \{0, (M_1)_{rj}\}$. Given
+#    any draw, take $l = 1$ and $W_1 = w\, e_1 e_1^\top$ with $w \in [-1, 1]$ at distance more
+#    than $\varepsilon$ from both $0$ and $(M_1)_{11}$ (it exists for $\varepsilon < \tfrac12$);
+#    then $\lVert W_1 \rVert_2 = |w| \le 1$, and at $x = e_1$ every pruning errs by more than
+#    $\varepsilon$ in the first output. With $l = 1$ there is no hidden layer to widen either,
+#    since the layer's shape is the target's. The extra layer supplies hidden units, hence, for
+#    each entry $(r, j)$, many paths $j \to k \to r$ through the units of block $j$, with
+#    weights $N_{rk} M_{kj}$ ($N = M_{2i}$, $M = M_{2i-1}$): the pruned pair's effective weight
+#    is a subset sum of these products, a SubsetSum instance with about $n$ coefficients per
+#    half, whose worst-case error falls exponentially in $n$, so a logarithmic $n$ suffices.
+#    (Depth $2l$ is what this construction uses, not a necessity: $l + 1$ layers suffice with
+#    another construction, as the chapter's further reading notes.)
+#    (b) A unit keeping edges from inputs $j$ and $j'$ computes
+#    $\sigma(M_{kj} h_j + M_{kj'} h_{j'})$, which is not a function of $h_j$ plus a function of
+#    $h_{j'}$: the step $\sigma(M_{kj} h_j) = M_{kj} h^+_j$ (or $|M_{kj}|\, h^-_j$) of the
+#    layer-pair lemma fails, $P(h)$ is no longer $A^+ h^+ + A^- h^-$, its error is not linear in
+#    $[h^+; h^-]$, and the entries of $W$ no longer decouple into separate SubsetSum
+#    instances. Sharing: a unit of block $j$ passes the same $M_{kj} h^+_j$ (or
+#    $|M_{kj}|\, h^-_j$) to every output row, and row $r$ chooses its own subset through the even
+#    mask; a unit that one row does not read costs the other rows nothing. So one block serves a
+#    whole column of $W_i$, and $m_i = 2n\, d_{i-1}$, a width factor $2n$. A separate group per
+#    entry would need $2n\, d_{i-1} d_i$ hidden units, a factor $d_i$ more: a polynomial rather
+#    than a logarithmic over-parameterisation.
 #
 # **Rubric (4 points).** 1 point for (1): the certified bound is a rigorous upper bound on the
 # supremum over the whole ball, computed from masks and weights, while the sampled error is a
 # lower estimate from finitely many feasible points. 1 point for (2): the chain
 # sampled $\le$ sup (feasible points) $\le e_l$ (layer-pair lemma and error propagation), a
-# deterministic inequality for the given masks. 1 point for (3a): the probability $1 - \delta$
-# is over the draw of the random network alone, via a union bound over the
-# $2l\, d_{\text{in}} d_{\text{out}}$ SubsetSum instances (not over targets), and on that event the
-# masks are chosen after the target. 1 point for (3b): "for every $z$" inside the probability is
-# what makes the event target-independent; a per-$z$ statement would need a union bound over a
-# continuum of targets and yields only "for each target, w.h.p." (quantifiers swapped).
+# deterministic inequality for the given target and masks, where the block form (one input edge
+# per hidden unit, as `prune_to` builds them) is what makes the layer-pair identity
+# $P_i(h) - W_i h = E_i [h^+; h^-]$ exact; at most half a point if the claim is made for
+# arbitrary masks or the role of the block form is missing. 1 point for (3a): a layer of the
+# target's shape offers one random weight per target weight, so pruning gives only $0$ or
+# $(M_1)_{rj}$ and, for every draw, some target of the class (one entry far from both) is
+# missed; the second layer of the pair provides many paths $N_{rk} M_{kj}$ per target weight,
+# that is, a SubsetSum instance, whose error decays exponentially in $n$. 1 point for (3b): a unit
+# reading two inputs computes $\sigma$ of a sum, which does not split by positive homogeneity, so
+# $P(h) \ne A^+ h^+ + A^- h^-$ in general and the entries no longer decouple into SubsetSum
+# instances; sharing each block among the $d_i$ rows (each row choosing its subset with the even
+# mask) gives $m_i = 2n\, d_{i-1}$ instead of $2n\, d_{i-1} d_i$ hidden units. (Half a point each
+# where the idea is right but vague.)
 
 # %% [raw]
 # # END SOLUTION

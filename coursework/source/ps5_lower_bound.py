@@ -40,6 +40,10 @@
 # graded, so passing the public tests is necessary, not sufficient. Free-text answers are graded
 # by hand with a rubric. Use only the packages imported in the set-up cell.
 #
+# In Colab, first do *File → Save a copy in Drive* and work in that copy: the notebook opened
+# from the link is not saved, so your work would be lost. What you submit is the notebook file
+# itself, the `.ipynb` (in Colab: *File → Download → Download .ipynb*).
+#
 # | Question | Kind | Points |
 # |---|---|---|
 # | 1. The counting bound at an exact power of two | derivation | 2 |
@@ -60,7 +64,6 @@ import torch
 import otter
 
 import lthbook
-from lthbook import lower_bound
 
 session = lthbook.setup(seed=0)
 grader = otter.Notebook("ps5_lower_bound.ipynb")
@@ -82,12 +85,8 @@ grader = otter.Notebook("ps5_lower_bound.ipynb")
 # (b) A depth-2 network $\mathbb{R}^d \to \mathbb{R}^w \to \mathbb{R}^d$ (no biases) has
 # $m = 2dw$ weights. Let `q1_width` be the least hidden width $w$ that the bound of (a) allows.
 #
-# Both are whole numbers (`int`). Work them out with `math` and confirm them with
-# `lower_bound` afterwards if you like. *Hint:* "least $m$ with $2^m \ge X$" is
-# $\lceil \log_2 X \rceil$, and when $\log_2 X$ is itself an integer the ceiling changes
-# nothing. Check whether that happens here: an answer one too large is the usual slip (from
-# $2^m > X$, from "floor plus one", or from a floating-point logarithm that lands a hair above
-# an integer).
+# Both are whole numbers (`int`). Work them out with `math`, in exact integer arithmetic
+# where it matters. *Hint:* "least $m$ with $2^m \ge X$" is $\lceil \log_2 X \rceil$.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -111,6 +110,7 @@ q1_width = -(-q1_m // (2 * d))  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
+points: 0
 failure_message: q1_m and q1_width should be positive whole numbers (int), and the width must provide at least q1_m weights (m = 2dw).
 """ # END TEST CONFIG
 def test_q1_types(q1_m, q1_width):
@@ -125,7 +125,7 @@ test_q1_types(q1_m, q1_width)
 """ # BEGIN TEST CONFIG
 hidden: true
 points: 1
-failure_message: q1_m is not the least m with 2^m >= (1/(2 eps))^D. Is log2 of the bound an integer here? Then the ceiling does not add one.
+failure_message: q1_m is not the least m with 2^m >= (1/(2 eps))^D. When log2 X is itself an integer the ceiling changes nothing, so check whether that happens here. An answer one too large is the usual slip (from 2^m > X, from 'floor plus one', or from a floating-point logarithm that lands a hair above an integer).
 """ # END TEST CONFIG
 def test_q1_m(q1_m):
     from lthbook import lower_bound
@@ -161,7 +161,8 @@ test_q1_width(q1_width)
 #
 # (a) `q2_halving` $= m(d, \varepsilon/2) - m(d, \varepsilon)$: how many parameters one more
 # bit of accuracy costs. Before you compute it, derive it: it is the same number for every
-# $\varepsilon \in (0, \tfrac12)$. Why, despite the ceiling?
+# $\varepsilon \in (0, \tfrac12)$. Why, despite the ceiling? (Answer in a comment in the cell;
+# only the numbers are graded.)
 #
 # (b) One more decimal digit: `q2_tenfold` is the tuple of the two `int`s
 # $m(d, \varepsilon'/10) - m(d, \varepsilon')$ for $\varepsilon' = 0.003$ (the $\varepsilon$ of
@@ -169,7 +170,8 @@ test_q1_width(q1_width)
 # difference is one of the two integers next to $d^2 \log_2 10$, and which one depends on the
 # fractional part of $d^2 \log_2 \tfrac{1}{2\varepsilon'}$. Compute both exactly; they differ.
 #
-# `q2_halving` is an `int`.
+# `q2_halving` is an `int`. Work all three numbers out with `math`, in exact integer arithmetic
+# where it matters.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -198,6 +200,7 @@ q2_tenfold = tuple(least_m(d, e / 10) - least_m(d, e) for e in (eps, 0.004))  # 
 
 # %%
 """ # BEGIN TEST CONFIG
+points: 0
 failure_message: q2_halving should be a positive int, and q2_tenfold a tuple of two ints, each within 1 of d^2 log2(10).
 """ # END TEST CONFIG
 def test_q2_types(q2_halving, q2_tenfold):
@@ -486,7 +489,7 @@ test_q4_random(scalar_cover_error)
 
 # %%
 EPS_2X2 = 0.4
-print("least m with 2^m >= (1/(2 eps))^4:", lower_bound.min_parameters(2, EPS_2X2))
+print("least m with 2^m >= (1/(2 eps))^4:", max(0, math.ceil(4 * math.log2(1 / (2 * EPS_2X2)))))
 print("least m with 2^m eps^4 >= 1:      ", math.ceil(4 * math.log2(1 / EPS_2X2)))
 print("largest m measured in chapter 5:  ", 16)
 

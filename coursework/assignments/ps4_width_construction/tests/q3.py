@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q3"
 points = 3
 
-@test_case(points=1, hidden=False, 
+@test_case(points=0, hidden=False, 
     failure_message="random_network_shapes should return a list of 2l (rows, cols) tuples of ints that chain (each matrix's cols = the previous one's rows), starting with d_0 columns and ending with d_l rows.")
 def test_q3_structure(random_network_shapes):
     for widths, n, flag in [((3, 2), 4, False), ((5, 4, 3), 2, False), ((5, 4, 3), 2, True)]:

@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q1"
 points = 2
 
-@test_case(points=None, hidden=False, 
+@test_case(points=0, hidden=False, 
     failure_message="q1_m and q1_width should be positive whole numbers (int), and the width must provide at least q1_m weights (m = 2dw).")
 def test_q1_types(q1_m, q1_width):
     import numbers

@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q2"
 points = 2
 
-@test_case(points=None, hidden=False, 
+@test_case(points=0, hidden=False, 
     failure_message="q2_halving should be a positive int, and q2_tenfold a tuple of two ints, each within 1 of d^2 log2(10).")
 def test_q2_types(q2_halving, q2_tenfold):
     import math
