@@ -473,7 +473,7 @@ def refresh_student_links(check: bool) -> list[Path]:
                               if c["cell_type"] == "markdown" and EXERCISE_START.match(_source(c)))
         cells.insert(first_exercise, {"cell_type": "markdown", "id": f"student-version-{chapter.name[:2]}",
                                       "metadata": {}, "source": want.splitlines(keepends=True)})
-        chapter.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+        chapter.write_text(dumps(nb))
     return stale
 
 

@@ -20,6 +20,7 @@ from lthbook import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import collect_grades  # noqa: E402
 import make_coursework as mc  # noqa: E402
 import sync_setup_cells  # noqa: E402
 
@@ -275,10 +276,6 @@ def built(tmp_path_factory):
     return out
 
 
-def master_questions(master: Path) -> list[dict]:
-    return mc.problem_set_questions(master)
-
-
 def solution_lines(master: Path) -> list[str]:
     """Every non-trivial line of the master's solutions and hidden tests that is not also shown.
 
@@ -347,7 +344,7 @@ def test_student_assignment_has_public_tests_only_and_no_solution(master):
     visible = {line.strip() for line in (notebook + "\n" + public_tests).splitlines()}
     leaked = [line for line in solution_lines(master) if line in visible]
     assert leaked == []
-    autograded = [q["name"] for q in master_questions(master) if not q.get("manual")]
+    autograded = [q["name"] for q in mc.problem_set_questions(master) if not q.get("manual")]
     assert sorted(p.stem for p in (student_dir / "tests").glob("*.py")) == sorted(autograded)
 
 
@@ -374,6 +371,7 @@ def test_autograder_installs_the_package_at_the_release_tag(built):
 def test_colab_setup_fetches_only_the_public_tests(master, tmp_path):
     """Run the Colab branch's test download against a local archive laid out as GitHub's."""
     import io
+    import pathlib
     import textwrap
     import zipfile
 
@@ -390,7 +388,7 @@ def test_colab_setup_fetches_only_the_public_tests(master, tmp_path):
     cwd = os.getcwd()
     try:
         os.chdir(tmp_path)
-        exec(code, {"DATA": buffer.getvalue(), "io": io, "pathlib": __import__("pathlib"),
+        exec(code, {"DATA": buffer.getvalue(), "io": io, "pathlib": pathlib,
                     "zipfile": zipfile})
     finally:
         os.chdir(cwd)
@@ -408,17 +406,13 @@ def otter_run(autograder_dir: Path, notebook: Path, out: Path) -> dict:
     result = subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_file), "-o", str(out),
                              str(work)], capture_output=True, text=True, timeout=300, cwd=out)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    scores = {}
-    for test in json.loads((out / "results.json").read_text())["tests"]:
-        if "max_score" in test and test["name"] != "Public Tests":
-            scores[test["name"]] = (test["score"], test["max_score"])
-    return scores
+    return collect_grades.question_scores(out / "results.json")
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
 def test_reference_solutions_get_full_marks_and_stubs_get_none(master, built, tmp_path):
     private = built / "private" / master.stem
-    autograded = sorted(q["name"] for q in master_questions(master) if not q.get("manual"))
+    autograded = sorted(q["name"] for q in mc.problem_set_questions(master) if not q.get("manual"))
     solved = otter_run(private, private / f"{master.stem}.ipynb", tmp_path / "solved")
     assert sorted(solved) == autograded
     assert all(score == maximum > 0 for score, maximum in solved.values()), solved
@@ -427,13 +421,11 @@ def test_reference_solutions_get_full_marks_and_stubs_get_none(master, built, tm
     assert all(score == 0 for score, _ in stubbed.values()), stubbed
 
     # The grade sheet of the instructors' page, from these two results.json.
-    import collect_grades
-
     header, rows = collect_grades.grade_sheet(master, tmp_path)
-    total = sum(float(q["points"]) for q in master_questions(master) if not q["manual"])
+    total = sum(float(q["points"]) for q in mc.problem_set_questions(master) if not q["manual"])
     assert [row["submission"] for row in rows] == ["solved", "stubbed"]
     assert float(rows[0]["autograded"]) == total == float(rows[0]["autograded max"])
     assert float(rows[1]["autograded"]) == 0
     by_hand = [column for column in header if "by hand" in column]
-    assert len(by_hand) == sum(q["manual"] for q in master_questions(master)) >= 1
+    assert len(by_hand) == sum(q["manual"] for q in mc.problem_set_questions(master)) >= 1
     assert all(row[column] == "" for row in rows for column in by_hand)
