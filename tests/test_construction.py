@@ -118,7 +118,8 @@ def test_every_instance_is_the_exact_subset_sum_optimum(small):
             for j in range(d_in):
                 units = torch.arange(j * block, (j + 1) * block)
                 u, v = first[units, j], second[r, units]
-                for sign, residuals in ((1.0, pruned.positive_residuals), (-1.0, pruned.negative_residuals)):
+                halves = [(1.0, pruned.positive_residuals)] + ([(-1.0, pruned.negative_residuals)] if i == 1 else [])
+                for sign, residuals in halves:
                     eligible = u > 0 if sign > 0 else u < 0
                     goal = sign * target[i - 1][r, j]
                     best = float(goal.abs()) if not bool(eligible.any()) else float(
@@ -168,6 +169,62 @@ def test_positive_inputs_only_still_meets_eps():
     assert certificate.bound < eps
     sampled = sampled_error(pruned, target, 500, adversarial_steps=10, refine_points=16, generator=generator(8))
     assert sampled <= certificate.bound
+
+
+@pytest.fixture(scope="module")
+def deep() -> tuple[RandomNetwork, list[torch.Tensor], PrunedNetwork]:
+    """widths (8, 8, 8, 4), n = 20: the network on which 29% of the kept weights used to be dead."""
+    widths = (8, 8, 8, 4)
+    network = RandomNetwork.sample(widths, 20, generator=generator(0), device=CPU)
+    target = random_target(widths, generator=generator(1), device=CPU)
+    return network, target, prune_to(network, target)
+
+
+def dead_units(network: RandomNetwork, i: int) -> torch.Tensor:
+    """Bool (m_i,): the hidden units of pair i whose block weight M_kj is < 0 (k in block j)."""
+    block = network.block_sizes[i - 1]
+    first = network.weights[2 * i - 2]
+    units = torch.arange(first.shape[0])
+    return first[units, units // block] < 0
+
+
+def test_no_kept_weight_belongs_to_a_unit_that_never_fires(deep):
+    # Pairs i ≥ 2 read a ReLU output h ≥ 0, on which a unit with M_kj < 0 outputs σ(M_kj h_j) = 0.
+    network, _, pruned = deep
+    for i in range(2, network.depth + 1):
+        dead = dead_units(network, i)
+        assert int(dead.sum()) > 0  # there are such units to prune
+        assert int(pruned.masks[2 * i - 2][dead].sum()) == 0
+        assert int(pruned.masks[2 * i - 1][:, dead].sum()) == 0
+        assert pruned.negative_residuals[i - 1] is None
+    # The first pair reads inputs of both signs: its negative halves are built and used.
+    assert pruned.negative_residuals[0] is not None
+    assert int(pruned.masks[1][:, dead_units(network, 1)].sum()) > 0
+
+
+def test_dead_units_change_neither_the_function_nor_the_certificate(deep):
+    # Put back, in every pair i ≥ 2, every unit with M_kj < 0, read by every row (more than
+    # the old negative halves ever kept): g_S and the certificate must not move.
+    network, target, pruned = deep
+    masks = list(pruned.masks)
+    for i in range(2, network.depth + 1):
+        dead = dead_units(network, i)
+        block = network.block_sizes[i - 1]
+        first_mask = masks[2 * i - 2].clone()
+        rows = torch.nonzero(dead).flatten()
+        first_mask[rows, rows // block] = True
+        second_mask = masks[2 * i - 1].clone()
+        second_mask[:, dead] = True
+        masks[2 * i - 2], masks[2 * i - 1] = first_mask, second_mask
+    padded = dataclasses.replace(pruned, masks=tuple(masks))
+    assert sum(padded.kept_counts()) > 1.3 * sum(pruned.kept_counts())
+    x = torch.randn(2000, 8, dtype=torch.float64, generator=generator(21))
+    x = x * torch.rand(2000, 1, dtype=torch.float64, generator=generator(22)) / x.norm(dim=1, keepdim=True)
+    before, after = padded.forward(x), pruned.forward(x)
+    assert float((before - after).abs().max()) <= 1e-15 * float(before.abs().max())
+    old, new = certified_error_bound(padded, target), certified_error_bound(pruned, target)
+    assert new.bound == old.bound and new.layer_errors == old.layer_errors
+    assert new.bound < 1e-3
 
 
 def test_to_sequential_and_apply_to_reproduce_forward(small):
