@@ -1,4 +1,4 @@
-"""The lower bound: why a logarithmic factor is necessary, and the brute-force checks at tiny sizes.
+"""The lower bound: why Ω(d² log(1/ε)) parameters are necessary, and brute-force checks at tiny sizes.
 
 Chapter 5 (``chapters/05_lower_bound.ipynb``) derives everything here.
 
@@ -6,11 +6,12 @@ The counting argument
 ---------------------
 A network with m prunable parameters has at most 2^m pruned subnetworks g_S, one per mask S
 (pruned networks that compute the same function only lower the count). Suppose that for
-**every** linear map x ↦ Wx with W ∈ R^{d_out × d}, ‖W‖₂ ≤ 1, some subnetwork is within ε::
+**every** linear map x ↦ Wx with W ∈ R^{d_out × d}, ‖W‖₂ ≤ r (r = 1 unless said otherwise),
+some subnetwork is within ε::
 
     sup_{‖x‖≤1} ‖Wx − g_S(x)‖₂ ≤ ε.
 
-Take a 2ε-packing W_1, …, W_P of the operator-norm ball (pairwise ‖W_i − W_j‖₂ > 2ε). If W_i
+Take a 2ε-packing W_1, …, W_P of the operator-norm ball rB (pairwise ‖W_i − W_j‖₂ > 2ε). If W_i
 and W_j were served by the same S, the triangle inequality in the sup norm over the unit ball
 would give::
 
@@ -19,16 +20,44 @@ would give::
 a contradiction. (The first equality is the definition of the operator norm: the distance
 between the *functions* of two linear targets is the distance between their matrices. g_S
 need not be linear; only the triangle inequality is used.) So different packing points need
-different masks, and::
+different masks, and, since P(rB, 2ε) = P(B, 2ε/r)::
 
-    2^m ≥ P(B, 2ε) ≥ (1/(2ε))^D,    D = d·d_out,    hence   m ≥ D · log₂(1/(2ε)).
+    2^m ≥ P(B, 2ε/r) ≥ (r/(2ε))^D,    D = d·d_out,    hence   m ≥ D · log₂(r/(2ε)).
 
-Nothing in this uses how the network's weights were chosen (random or not, any law) or its
-depth: it is a bound on the number of *parameters*. Depth enters only when parameters are
-converted to width: a depth-2 network d → w → d_out has m = w(d + d_out) parameters, so
-w ≥ m/(d + d_out), which is Ω(d log(1/ε)) for d_out = d. The construction of chapter 4 uses
-width O(d log(d l/ε)): the two match up to the log(d l) term (:func:`min_parameters`,
-:func:`min_width_depth2`, :func:`pensia_parameters`, :func:`malach_parameters`).
+Nothing in this uses how the network's weights were chosen (random or not, any law), its
+depth or its architecture: it is a bound on the number of *parameters*
+(:func:`min_parameters`).
+
+Which target classes it covers. The linear maps of norm ≤ 1 are the class of Theorem 1 with
+l = 1. A linear map written as a ReLU network, Wx = σ(Wx) − σ(−Wx), needs hidden width 2d and
+layers [W; −W] and [I, −I] of norms √2‖W‖ and √2, so only x ↦ Wx/2 lies in the norm-1 class
+of hidden width 2d (and, with identity layers σ(h) = h on h ≥ 0 in between, in every deeper
+class of hidden widths ≥ 2d): for those classes the bound holds with r = 1/2. A depth-2 class
+of hidden width d, F(d, d, d), does not contain every linear map (its linear members have rank
+≤ d/2: a linear x ↦ W_2σ(W_1x) must pair each hidden unit with one of opposite direction), but
+it contains x ↦ [A; 0]x/2 for A ∈ R^{⌊d/2⌋×d}, ‖A‖₂ ≤ 1, so the bound holds with
+D = ⌊d/2⌋·d and r = 1/2. In every case m = Ω(d² log(1/ε)).
+
+From parameters to width. Depth enters only when parameters are converted to width, and the
+conversion depends on the architecture (:func:`network_parameters`):
+
+* depth 2, d → w → d_out: m = w(d + d_out), so w ≥ m/(d + d_out) = Ω(d log(1/ε))
+  (:func:`min_width_depth2`);
+* Theorem 1's alternating architecture, l pairs d → w → d, depth 2l: m = 2l·d·w, so
+  w ≥ m/(2ld) = Ω((d/l) log(1/ε)), which is Ω(d log(1/ε)) for constant l
+  (:func:`min_width_alternating`);
+* a general depth-L network d → w → … → w → d_out has w² parameters per hidden-to-hidden
+  layer, m = w(d + d_out) + (L − 2)w², and counting alone gives only
+  w = Ω(d·√(log(1/ε)/L)) (:func:`min_width`). (A network of depth L and width w does *not*
+  have about L·d·w parameters when w > d.)
+
+Upper against lower bound. Theorem 1 (chapter 4) uses width factor 2n with
+n = ⌈C log₂(2/min(ε′, δ′))⌉ = O(log(d l/min(ε, δ))) = O(log(1/ε) + log(d l) + log(1/δ)). Against
+the lower bound's Ω(log(1/ε)) the gap is an *additive* O(log(d l/δ)) term, a ratio
+1 + O(log(d l/δ)/log(1/ε)) that tends to a constant as ε → 0 at fixed d, l, δ: the sense in
+which the construction is "essentially optimal" (for constant depth). At fixed ε the same
+additive term makes the ratio grow like log d (:func:`pensia_parameters`,
+:func:`malach_parameters`).
 
 Packing and covering numbers
 ----------------------------
@@ -107,6 +136,9 @@ __all__ = [
     "greedy_packing",
     "min_parameters",
     "min_width_depth2",
+    "network_parameters",
+    "min_width",
+    "min_width_alternating",
     "covered_fraction_bound",
     "pensia_parameters",
     "malach_parameters",
@@ -395,41 +427,57 @@ def greedy_packing(
 # ----------------------------------------------------------------------------------------
 
 
-def min_parameters(d: int, eps: float, d_out: int | None = None) -> int:
-    """A lower bound on the parameters of *any* network whose subnetworks approximate all of B.
+def min_parameters(d: int, eps: float, d_out: int | None = None, *, radius: float = 1.0) -> int:
+    """A lower bound on the parameters of *any* network whose subnetworks approximate all of rB.
 
     Returns the smallest integer m ≥ 0 with::
 
-        2^m ≥ (1/(2ε))^D,    D = d·d_out,    i.e.  m = max(0, ⌈D · log₂(1/(2ε))⌉).
+        2^m ≥ (r/(2ε))^D,    D = d·d_out,    i.e.  m = max(0, ⌈D · log₂(r/(2ε))⌉),
+
+    r = ``radius`` (1 by default: every linear map of operator norm at most 1).
 
     Why it is a lower bound (chapter 5; the module docstring has the details): a network with
-    m prunable parameters has at most 2^m subnetworks. If every x ↦ Wx with ‖W‖₂ ≤ 1 is within
+    m prunable parameters has at most 2^m subnetworks. If every x ↦ Wx with ‖W‖₂ ≤ r is within
     ε of one of them in sup over the unit ball, two targets more than 2ε apart in operator
     norm cannot share a subnetwork (triangle inequality; the subnetworks need not be linear),
-    so 2^m ≥ P(B, 2ε) ≥ (1/(2ε))^D, the volumetric lower bound (:func:`log2_packing_lower`
-    at 2ε). Any network with fewer parameters, however its weights are chosen and whatever
-    its depth, misses some target by more than ε.
+    so 2^m ≥ P(rB, 2ε) = P(B, 2ε/r) ≥ (r/(2ε))^D, the volumetric lower bound
+    (:func:`log2_packing_lower` at 2ε/r). Any network with fewer parameters, however its
+    weights are chosen and whatever its depth or architecture, misses some target by more than ε.
+
+    ``radius`` transfers the bound to target classes that contain only the *scaled* linear
+    maps: the norm-1 ReLU classes of hidden width ≥ 2d contain x ↦ Wx/2 (r = 1/2); the depth-2
+    class of hidden width d contains x ↦ [A; 0]x/2 with A ∈ R^{⌊d/2⌋×d}, i.e. ``d_out = d // 2``
+    and r = 1/2 (module docstring). Only ε/r matters: ``min_parameters(d, ε, radius=r)`` equals
+    ``min_parameters(d, ε/r)`` whenever ε/r is exact in floating point (e.g. r = 1/2).
 
     m counts every prunable parameter of the large network (for the random network of
     Theorem 1, all entries of M_1, …, M_{2l}; :func:`pensia_parameters` counts them).
-    The ceiling is taken without floating-point doubt: D · log₂(1/(2ε)) is an integer only
-    when 1/(2ε) is a power of two (then it is computed in integers); otherwise it is
+    The ceiling is taken without floating-point doubt: D · log₂(r/(2ε)) is an integer only
+    when r/(2ε) is a power of two (then it is computed in integers); otherwise it is
     irrational and is computed to 60 significant digits.
-    For ε ≥ 1 the question is void: the empty subnetwork g_S = 0 is within ‖W‖₂ ≤ 1 of every
+    For ε ≥ r the question is void: the empty subnetwork g_S = 0 is within ‖W‖₂ ≤ r of every
     target.
 
     Args:
         d: input dimension ≥ 1.
-        eps: the error ε ∈ (0, 1).
+        eps: the error ε ∈ (0, r).
         d_out: output dimension ≥ 1; None means d.
+        radius: r ∈ (0, 1], the norm of the largest targets.
 
     Returns:
         m as an int.
+
+    Examples:
+        >>> min_parameters(2, 0.125)  # 4 · log2(4)
+        8
+        >>> min_parameters(2, 0.0625, radius=0.5) == min_parameters(2, 0.125)
+        True
     """
     d = check_int("d", d, low=1)
-    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    radius = check_float("radius", radius, low=0.0, high=1.0, low_inclusive=False)
+    eps = check_float("eps", eps, low=0.0, high=radius, low_inclusive=False, high_inclusive=False)
     d_out = d if d_out is None else check_int("d_out", d_out, low=1)
-    return _smallest_exponent(d * d_out, eps)
+    return _smallest_exponent(d * d_out, Fraction(eps) / Fraction(radius))
 
 
 def min_width_depth2(d: int, eps: float, d_out: int | None = None) -> int:
@@ -440,17 +488,109 @@ def min_width_depth2(d: int, eps: float, d_out: int | None = None) -> int:
 
         w = ⌈min_parameters(d, ε, d_out) / (d + d_out)⌉  ≈  (d/2) · log₂(1/(2ε))   (d_out = d),
 
-    that is Ω(d log(1/ε)): the width factor w/d must grow like log(1/ε). The construction of
-    chapter 4 uses width 2n·d with n = O(log(d l/ε)) (:func:`pensia_parameters`).
+    that is Ω(d log(1/ε)): the width factor w/d must grow like log(1/ε). This is the depth-2
+    case of :func:`min_width`; for Theorem 1's alternating architecture see
+    :func:`min_width_alternating`. The construction of chapter 4 uses width 2n·d with
+    n = O(log(d l/min(ε, δ))) (:func:`pensia_parameters`): the two width factors differ by an
+    additive O(log(d l/δ)) term.
 
     Args:
         d: input dimension ≥ 1.
         eps: the error ε ∈ (0, 1).
         d_out: output dimension ≥ 1; None means d.
+
+    Examples:
+        >>> min_width_depth2(2, 0.1)  # m >= 10 = ceil(4 log2 5), 4 weights per hidden unit
+        3
     """
     d = check_int("d", d, low=1)
     d_out = d if d_out is None else check_int("d_out", d_out, low=1)
     return -(-min_parameters(d, eps, d_out) // (d + d_out))
+
+
+def network_parameters(widths: Sequence[int]) -> int:
+    """The number of weights of a bias-free fully connected network with widths (d_0, …, d_L).
+
+    Σ_i d_{i−1}·d_i. For a depth-L network d → w → … → w → d_out this is
+    w(d + d_out) + (L − 2)w²: each hidden-to-hidden layer has w² weights, so for w > d the
+    count is far more than L·d·w. Theorem 1's alternating network d → w → d → … → w → d
+    (l pairs) has 2l·d·w.
+
+    Args:
+        widths: (d_0, …, d_L), L ≥ 1 integers ≥ 1.
+
+    Examples:
+        >>> network_parameters((3, 10, 10, 3))  # 30 + 100 + 30
+        160
+    """
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or len(widths) < 2:
+        raise TypeError("widths must be a sequence (d_0, ..., d_L) of at least two integers")
+    widths = [check_int(f"widths[{i}]", w, low=1) for i, w in enumerate(widths)]
+    return sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+
+
+def min_width(d: int, eps: float, depth: int, d_out: int | None = None, *, radius: float = 1.0) -> int:
+    """The smallest hidden width w of a depth-L network d → w → … → w → d_out allowed by counting.
+
+    The network has L = ``depth`` layers and L − 1 hidden layers of width w, so
+    m(w) = w(d + d_out) + (L − 2)w² parameters (:func:`network_parameters`). The result is the
+    smallest integer w with m(w) ≥ :func:`min_parameters` (d, ε, d_out, radius). For L = 2 it
+    is :func:`min_width_depth2`. For L ≥ 3 the w² term dominates once w > d, and::
+
+        w ≈ √(m_min/(L − 2)) ≈ d · √(log₂(r/(2ε)) / (L − 2))      (d_out = d, ε small),
+
+    only Ω(d·√(log(1/ε)/L)): counting parameters does **not** force a width Ω(d log(1/ε)) on a
+    deep network of uniform width (chapter 5).
+
+    Args:
+        d: input dimension ≥ 1.
+        eps: the error ε ∈ (0, r).
+        depth: L ≥ 2, the number of weight layers.
+        d_out: output dimension ≥ 1; None means d.
+        radius: r ∈ (0, 1], as for :func:`min_parameters`.
+
+    Examples:
+        >>> min_width(2, 0.1, 2) == min_width_depth2(2, 0.1)
+        True
+    """
+    d = check_int("d", d, low=1)
+    depth = check_int("depth", depth, low=2)
+    d_out = d if d_out is None else check_int("d_out", d_out, low=1)
+    needed = min_parameters(d, eps, d_out, radius=radius)
+    if depth == 2:
+        return -(-needed // (d + d_out))
+    quad, lin = depth - 2, d + d_out
+    # Positive root of quad·w² + lin·w − needed = 0, then the exact integer correction.
+    width = max(0, math.floor((-lin + math.sqrt(lin * lin + 4 * quad * needed)) / (2 * quad)) - 1)
+    while width * lin + quad * width * width < needed:
+        width += 1
+    return width
+
+
+def min_width_alternating(d: int, eps: float, pairs: int, *, radius: float = 1.0) -> int:
+    """The smallest width w of Theorem 1's alternating network allowed by the counting bound.
+
+    The random network of Theorem 1 has l = ``pairs`` pairs d → w → d (depth 2l), so
+    m = 2l·d·w parameters (:func:`network_parameters`), and::
+
+        w = ⌈min_parameters(d, ε, radius=r) / (2 l d)⌉  ≈  (d/(2l)) · log₂(r/(2ε)),
+
+    Ω(d log(1/ε)) for constant l, Ω((d/l) log(1/ε)) in general. The construction's width is
+    2n·d per pair with n = O(log(d l/min(ε, δ))) (:func:`lthbook.construction.required_n`).
+
+    Args:
+        d: target width ≥ 1.
+        eps: the error ε ∈ (0, r).
+        pairs: l ≥ 1.
+        radius: r ∈ (0, 1], as for :func:`min_parameters`.
+
+    Examples:
+        >>> min_width_alternating(2, 0.1, 1) == min_width_depth2(2, 0.1)
+        True
+    """
+    d = check_int("d", d, low=1)
+    pairs = check_int("pairs", pairs, low=1)
+    return -(-min_parameters(d, eps, radius=radius) // (2 * pairs * d))
 
 
 def covered_fraction_bound(d: int, eps: float, m: float, d_out: int | None = None) -> float:
@@ -507,7 +647,10 @@ def pensia_parameters(
         parameters = Σ_i m_i (d + d) = l · 4n d²          (b_i = 2n throughout),
 
     with n = required_n(ε, δ, d, d, l, constant) from
-    :func:`lthbook.construction.required_n`, the single source of the theorem's n. This is
+    :func:`lthbook.construction.required_n`, the single source of the theorem's n. Against
+    :func:`min_parameters` the ratio is 4n l / log₂(1/(2ε)) = 4C l · (1 + O(log(d l/δ)/log(1/ε))):
+    it grows like log d at fixed ε (the additive log(d l/δ) inside n) and tends to the
+    constant 4Cl as ε → 0 at fixed d, l, δ (chapter 5 plots both). This is
     the dense count, ``RandomNetwork.num_parameters``, the network the theorem draws and
     prunes. (The pruned M_{2i−1} is block diagonal: only
     m_i of its m_i·d entries can survive. The counting argument of :func:`min_parameters`
@@ -539,7 +682,9 @@ def malach_parameters(d: int, eps: float, *, depth: int = 1, delta: float = DEFA
 
     Their random network also has depth 2l; each target layer d × d becomes a pair
     d → F·d → d with the width factor F = d⁴ l²/ε² · ln(d l/δ)
-    (:func:`lthbook.construction.malach_width_factor`, constants of the O set to 1), so::
+    (:func:`lthbook.construction.malach_width_factor`, constants of the O set to 1; the
+    d⁴ l² is Pensia et al.'s summary of Malach et al.'s theorem, the 1/ε² and ln(d l/δ) are
+    this book's reading of its polynomial dependence on 1/ε and δ), so::
 
         parameters ≈ l · 2 F d² = 2 d⁶ l³ / ε² · ln(d l/δ).
 
@@ -1111,11 +1256,11 @@ def _check_network(network_weights, device: torch.device) -> list[torch.Tensor]:
     return weights
 
 
-def _smallest_exponent(entries: int, eps: float) -> int:
+def _smallest_exponent(entries: int, eps) -> int:
     """The smallest m ≥ 0 with 2^m ≥ (1/(2ε))^D, D = ``entries``, i.e. ⌈D · log₂(1/(2ε))⌉ ≥ 0.
 
-    ε is a float, so 1/(2ε) = a/b exactly with integers a, b. If a/b is a power of two, the
-    logarithm is an integer, computed exactly. Otherwise (a/b)^q = 2^p has no solution, so
+    ε is a float or a Fraction (ε/r), so 1/(2ε) = a/b exactly with integers a, b. If a/b is a
+    power of two, the logarithm is an integer, computed exactly. Otherwise (a/b)^q = 2^p has no solution, so
     D · log₂(a/b) is irrational and its ceiling is read off a 60-digit evaluation.
     """
     ratio = 1 / (2 * Fraction(eps))

@@ -199,6 +199,97 @@ def test_malach_parameters_formula():
     assert lb.malach_parameters(d, eps, depth=depth, delta=delta) == pytest.approx(expected, rel=1e-12)
 
 
+def test_network_parameters_counts_hidden_to_hidden_layers():
+    # w² per hidden-to-hidden layer: a depth-L, width-w network has far more than L·d·w weights.
+    assert lb.network_parameters((3, 10, 10, 3)) == 3 * 10 + 10 * 10 + 10 * 3
+    d, w, depth = 10, 100, 5
+    widths = (d,) + (w,) * (depth - 1) + (d,)
+    assert lb.network_parameters(widths) == 2 * d * w + (depth - 2) * w * w
+    assert lb.network_parameters(widths) > 6 * depth * d * w
+    # Theorem 1's alternating network d → w → d, l pairs: 2 l d w.
+    assert lb.network_parameters((d, w, d, w, d, w, d)) == 2 * 3 * d * w
+    assert lb.network_parameters([2, 3]) == 6
+
+
+def test_radius_transfers_the_bound_to_scaled_linear_maps():
+    # Targets of norm ≤ r: P(rB, 2ε) = P(B, 2ε/r), so only ε/r matters.
+    for d in (1, 2, 5):
+        for eps in (0.01, 0.05, 0.1, 0.2):
+            assert lb.min_parameters(d, eps, radius=0.5) == lb.min_parameters(d, 2 * eps)
+    # d = 2, r = 1/2, ε = 1/16: (r/(2ε))^4 = 4^4 = 2^8.
+    assert lb.min_parameters(2, 0.0625, radius=0.5) == 8
+    # The ReLU form of a linear map: layers [W; −W]/√2 and [I, −I]/√2 have norms ‖W‖ and 1 and
+    # compute Wx/2, so the norm-1 class of hidden width 2d holds exactly the maps of norm ≤ 1/2.
+    g = gen(3)
+    d = 4
+    w = torch.randn(d, d, generator=g, dtype=torch.float64)
+    w = w / torch.linalg.matrix_norm(w, ord=2)
+    first = torch.cat([w, -w]) / math.sqrt(2)
+    eye = torch.eye(d, dtype=torch.float64)
+    second = torch.cat([eye, -eye], dim=1) / math.sqrt(2)
+    assert torch.linalg.matrix_norm(first, ord=2).item() == pytest.approx(1.0, abs=1e-12)
+    assert torch.linalg.matrix_norm(second, ord=2).item() == pytest.approx(1.0, abs=1e-12)
+    x = torch.randn(50, d, generator=g, dtype=torch.float64)
+    assert torch.allclose(torch.relu(x @ first.T) @ second.T, x @ w.T / 2, atol=1e-12)
+
+
+def test_min_width_is_the_smallest_width_for_each_architecture():
+    for d, eps in [(2, 0.1), (10, 0.01), (100, 1e-6), (7, 0.003)]:
+        needed = lb.min_parameters(d, eps)
+        assert lb.min_width(d, eps, 2) == lb.min_width_depth2(d, eps)
+        for depth in (2, 3, 5, 10, 40):
+            w = lb.min_width(d, eps, depth)
+            count = lb.network_parameters((d,) + (w,) * (depth - 1) + (d,))
+            assert count >= needed
+            if w > 1:
+                assert lb.network_parameters((d,) + (w - 1,) * (depth - 1) + (d,)) < needed
+        for pairs in (1, 2, 7):
+            w = lb.min_width_alternating(d, eps, pairs)
+            assert lb.network_parameters((d,) + (w, d) * pairs) >= needed
+            if w > 1:
+                assert lb.network_parameters((d,) + (w - 1, d) * pairs) < needed
+        assert lb.min_width_alternating(d, eps, 1) == lb.min_width_depth2(d, eps)
+
+
+def test_width_corollary_scales_differently_with_depth():
+    # Depth 2 and the alternating architecture: width ≈ (d/(2l)) log2(1/(2ε)), linear in log(1/ε).
+    # Uniform depth L: width ≈ d √(log2(1/(2ε))/(L − 2)), only the square root.
+    d = 50
+    for eps in (1e-3, 1e-9, 1e-30):
+        bits = math.log2(1 / (2 * eps))
+        assert lb.min_width_depth2(d, eps) == pytest.approx(d / 2 * bits, rel=0.02)
+        assert lb.min_width_alternating(d, eps, 4) == pytest.approx(d / 8 * bits, rel=0.02)
+        for depth in (6, 12):
+            root = d * math.sqrt(bits / (depth - 2))
+            w = lb.min_width(d, eps, depth)
+            assert root * 0.6 < w <= root + 1
+        assert lb.min_width(d, eps, 12) < lb.min_width_depth2(d, eps)
+    # The ratio width / d grows like log(1/ε) at depth 2, like its square root at depth 12.
+    ratio_2 = lb.min_width_depth2(d, 1e-30) / lb.min_width_depth2(d, 1e-3)
+    ratio_12 = lb.min_width(d, 1e-30, 12) / lb.min_width(d, 1e-3, 12)
+    assert ratio_2 == pytest.approx(math.log2(5e29) / math.log2(500), rel=0.02)
+    assert ratio_12 == pytest.approx(math.sqrt(math.log2(5e29) / math.log2(500)), rel=0.1)
+
+
+def test_gap_to_the_upper_bound_is_an_additive_term():
+    # Pensia / lower bound = 4 n / log2(1/(2ε)) with n = ⌈C log2(2/min(ε′, δ′))⌉: at fixed ε it
+    # grows with d (the log d inside n), at fixed d it tends to the constant 4C as ε → 0.
+    c = 2.0
+
+    def ratio(d, eps):
+        return lb.pensia_parameters(d, eps, constant=c) / lb.min_parameters(d, eps)
+
+    at_fixed_eps = [ratio(d, 0.01) for d in (1, 8, 64, 512)]
+    assert at_fixed_eps == sorted(at_fixed_eps) and at_fixed_eps[-1] > 1.5 * at_fixed_eps[0]
+    towards_zero = [ratio(16, eps) for eps in (1e-2, 1e-5, 1e-20, 1e-100)]
+    assert towards_zero == sorted(towards_zero, reverse=True)
+    assert towards_zero[-1] == pytest.approx(4 * c, rel=0.05)
+    # Difference of the width factors, 2n − lower bound's 2·min_width/d, stays bounded in ε.
+    d = 16
+    gaps = [2 * required_n(eps, 0.1, d, d, 1, constant=1.0) - 2 * math.log2(1 / (2 * eps)) for eps in (1e-3, 1e-30, 1e-200)]
+    assert max(gaps) - min(gaps) < 4
+
+
 # ----------------------------------------------------------------------------------------
 # Brute force: every subnetwork
 # ----------------------------------------------------------------------------------------
@@ -394,6 +485,13 @@ def cover(u, v, targets, eps):
         (lambda: lb.min_parameters(2.0, 0.1), TypeError, "d must"),
         (lambda: lb.min_parameters(2, 0.1, d_out=0), ValueError, "d_out"),
         (lambda: lb.min_width_depth2(2, 1.5), ValueError, "eps"),
+        (lambda: lb.min_parameters(2, 0.6, radius=0.5), ValueError, "eps"),
+        (lambda: lb.min_parameters(2, 0.1, radius=0.0), ValueError, "radius"),
+        (lambda: lb.min_parameters(2, 0.1, radius=1.5), ValueError, "radius"),
+        (lambda: lb.min_width(2, 0.1, 1), ValueError, "depth"),
+        (lambda: lb.min_width_alternating(2, 0.1, 0), ValueError, "pairs"),
+        (lambda: lb.network_parameters([3]), TypeError, "widths"),
+        (lambda: lb.network_parameters((3, 0)), ValueError, "widths[1]"),
         (lambda: lb.log2_packing_lower(2, 2.0), ValueError, "eps"),
         (lambda: lb.log2_packing_upper(2, 0), ValueError, "eps"),
         (lambda: lb.log2_covering_lower(-1, 0.1), ValueError, "d must"),
