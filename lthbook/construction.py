@@ -349,8 +349,8 @@ def prune_to(
     For each target layer i and each entry (i, j) of W_i, the positive half (units of block j
     with M_kj > 0, coefficients N_ik·M_kj, target W_ij) and, for i = 1 only, the negative half
     (units with M_kj < 0, coefficients N_ik·``|M_kj|``, target −W_ij) are solved exactly by
-    :func:`lthbook.subset_sum.solve` (module docstring). A unit of the wrong sign is never a coefficient of a half, so it can
-    never be kept for it. The number of units of each sign differs from block to block
+    :func:`lthbook.subset_sum.solve` (module docstring). A unit of the wrong sign is never a
+    coefficient of a half, so it can never be kept for it. The number of units of each sign differs from block to block
     (Binomial(b_i, 1/2)); instances are grouped by that size and each group is one ``solve``
     call, batched over all its (i, j): padding every instance to the largest size would
     make it 2^{(largest − typical)/2} times slower.
@@ -418,7 +418,7 @@ def prune_to(
 
 @dataclass(frozen=True)
 class CertifiedBound:
-    """A rigorous upper bound on sup over ``‖x‖₂ ≤ 1`` of ‖f(x) − g_S(x)‖₂, with its parts.
+    """An upper bound on sup over ``‖x‖₂ ≤ 1`` of ‖f(x) − g_S(x)‖₂, rigorous up to float64 rounding.
 
     Attributes:
         bound: the bound, e_l below.
@@ -464,8 +464,15 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
         e_0 = 0,   e_i = η_i (ρ_{i−1} + e_{i−1}) + ‖W_i‖ e_{i−1},   bound = e_l.
 
     For targets of the class (‖W_i‖ ≤ 1) this gives 1 + e_l ≤ Π_i (1 + η_i), so
-    e_l ≤ exp(Σ_i η_i) − 1. The bound is exact-arithmetic; the float64 rounding of the forward
-    pass (relative 1e-16 per operation) is many orders of magnitude smaller.
+    e_l ≤ exp(Σ_i η_i) − 1.
+
+    **How rigorous.** The recursion is exact mathematics; its inputs are computed in float64.
+    A⁺_i, A⁻_i are float64 sums of products of the kept weights, and η_i is the largest singular
+    value from a float64 SVD (LAPACK, backward stable: the computed value is within a relative
+    p·2⁻⁵³ of the true one, p a modest polynomial in the matrix size), not exactly. So the
+    bound is rigorous **up to float64 rounding** of these sums and of the SVD, not a
+    certificate in interval arithmetic; the margins to ε it is used for in the book are many
+    orders of magnitude larger. The float64 forward pass of g_S rounds likewise.
 
     Args:
         pruned: a :class:`PrunedNetwork` (from :func:`prune_to`).
@@ -729,17 +736,31 @@ def width_factor(
     depth: int,
     constant: float | None = None,
 ) -> int:
-    """m_i / d_{i−1} = 2n, how many times wider than the target layer the random one is (ours)."""
+    """m_i / d_{i−1} = 2n, how many times wider than the target layer the random one is (ours).
+
+    2n = 2⌈C log₂(2/min(ε′, δ′))⌉ = O(log(d l) + log(1/ε) + log(1/δ)) (:func:`required_n`). The
+    lower bound of chapter 5 is Ω(log(1/ε)) for depth-2 networks, so the gap is an additive
+    O(log(d l/δ)) term, not a factor: as ε → 0 at fixed d, l, δ the ratio
+    2n / log₂(1/ε) tends to 2C, the same constant for every d (chapter 4 plots it). This is
+    the sense in which Pensia et al. call the width "essentially optimal".
+
+    Examples:
+        >>> width_factor(0.01, 0.01, 784, 500, 2, constant=4.0)
+        226
+    """
     return 2 * required_n(eps, delta, d_in, d_out, depth, constant)
 
 
 def malach_width_factor(eps: float, delta: float, d: int, depth: int) -> float:
-    """The width factor of Malach et al. (2020), for comparison plots: d⁴ l² / ε² · ln(d l / δ).
+    """A width factor of the order of Malach et al. (2020), for comparison plots: d⁴ l² / ε² · ln(d l / δ).
 
-    Their theorem asks for a random network of width O(d⁵ l² / ε² · log(d l / δ)) for a target
-    of width d, i.e. a factor O(d⁴ l² / ε² · log(d l / δ)) wider. The constants of the O are
-    set to 1 here (and the logarithm is natural): this is the order of growth, not a
-    sufficient width.
+    Sources, exactly: Pensia et al. (2020) summarise Malach et al.'s construction as a random
+    network "a factor O(d⁴l²) wider" than a target of width d and depth l (their abstract);
+    the dependence on ε and δ written here, 1/ε² · log(d l / δ), is **this book's reading**
+    of how Malach et al.'s width grows with 1/ε and δ (their construction matches each target
+    weight by one random weight close to it), not a formula quoted from either paper. The
+    constants of the O are set to 1 (and the logarithm is natural): this is an order of growth
+    for plots, not a sufficient width.
 
     Args:
         eps: ε ∈ (0, 1]; delta: δ ∈ (0, 1); d: target width ≥ 1; depth: l ≥ 1.
