@@ -16,7 +16,9 @@ Columns:
   certified_error_bound; ``total`` is their sum: the time to find and certify the ticket.
 * ``certified``: the certified upper bound on sup_{‖x‖≤1} ‖f(x) − g_S(x)‖₂; ``sampled``: the
   largest error found by sampled_error (a lower estimate; seconds in brackets, not in total).
-* ``kept``: weights of the ticket, and their share of the random network's weights.
+* ``kept``: weights of the ticket, and their share of the random network's weights. Since
+  2026-12-03 the ticket keeps no weight of a unit that never fires (layers i ≥ 2 read ReLU
+  outputs, so prune_to builds no negative half there); the certified bounds are unchanged.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ SEED_NETWORK, SEED_TARGET, SEED_SAMPLE = 0, 1, 2
 # (widths, n or None for required_n, max_coefficients, positive_inputs_only)
 RUNS = [
     # The uncapped construction needs exact SubsetSum over all units of a half-block, which is
-    # only feasible for small n: the theorem's n (C = 4.16) is far too large for that.
+    # only feasible for small n: the theorem's n (with MEASURED_CONSTANT) is far too large for that.
     ((64, 32, 10), 24, None, False),
     ((64, 32, 10), None, 20, False),
     ((256, 128, 10), None, 20, False),
