@@ -13,11 +13,13 @@ per module:
 ``lthbook.edge_popup``      score-based supermasks (Ramanujan et al., 2020), chapters 1 and 6
 ``lthbook.data``            scikit-learn's digits, and MNIST from a package, as tensors
 ``lthbook.checks``          self-checks for the exercises
+``lthbook.stats``           Wilson and bootstrap intervals, fitted slopes (chapters 2–4)
 ``lthbook.plotting``        the book's figure style; ``diagrams`` and ``widgets`` draw the rest
 ==========================  =================================================================
 """
 __version__ = "0.1.0"
 
+from . import stats
 from .session import SessionInfo, setup
 
-__all__ = ["__version__", "setup", "SessionInfo"]
+__all__ = ["__version__", "setup", "SessionInfo", "stats"]

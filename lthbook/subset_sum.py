@@ -68,9 +68,11 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 from ._validation import as_float64_tensor, check_choice, check_float, check_int, resolve_device
 
@@ -83,9 +85,18 @@ __all__ = [
     "sample_coefficients",
     "milp",
     "subset_value",
+    "first_success",
+    "least_n",
+    "failure_rate",
+    "measure_constant",
+    "slots_per_n",
+    "FailureRate",
+    "MeasuredConstant",
     "DEFAULT_MEMORY_BUDGET_BYTES",
     "BRUTE_FORCE_MAX_N",
     "COEFFICIENT_LAWS",
+    "LAWS",
+    "HALF_BLOCK",
     "SOLVE_BACKENDS",
     "ArrayLike",
 ]
@@ -98,8 +109,13 @@ ArrayLike = torch.Tensor | np.ndarray | Sequence | float
 DEFAULT_MEMORY_BUDGET_BYTES = 1 << 30
 #: Largest n that :func:`brute_force` accepts (2^22 ≈ 4.2 million sums per instance).
 BRUTE_FORCE_MAX_N = 22
-#: The coefficient laws of :func:`sample_coefficients`.
+#: The i.i.d. coefficient laws of :func:`sample_coefficients`: n coefficients, all of one law.
 COEFFICIENT_LAWS = ("uniform", "product", "gaussian")
+#: The half-block law: the coefficients of one half of one block of Theorem 1's construction
+#: (2n slots, a Binomial(2n, 1/2) number of them nonzero; see :func:`sample_coefficients`).
+HALF_BLOCK = "half_block"
+#: Every law :func:`sample_coefficients`, :func:`failure_rate` and :func:`measure_constant` accept.
+LAWS = COEFFICIENT_LAWS + (HALF_BLOCK,)
 #: The routes of :func:`solve`: ``"auto"`` takes NumPy on the CPU and torch elsewhere.
 SOLVE_BACKENDS = ("auto", "numpy", "torch")
 
@@ -114,6 +130,8 @@ _MITM_BYTES_PER_SUM = 64
 # Instances per chunk in the NumPy route: a chunk's arrays (~0.2 MB per instance at n = 21)
 # then stay in the processor's caches. Measured on a 2-core AMD EPYC; larger chunks are slower.
 _NUMPY_CHUNK_BYTES = 8 << 20
+# Draws per chunk in `failure_rate` (a chunk of half-block draws at n = 60 takes ~8 MB).
+_FAILURE_CHUNK_ROWS = 8192
 # Bytes per sum when all 2^n sums of one shared coefficient vector are tabulated and sorted.
 _TABLE_BYTES_PER_SUM = 24
 # Bytes per sum and instance in `brute_force` and `worst_case_error`.
@@ -334,15 +352,27 @@ def worst_case_error(
     quantity of Lueker's theorem ("for every z ∈ [−1, 1]"); chapter 2 plots it against n.
     The float64 sums are those of :func:`subset_value`; the formula is evaluated in float64.
 
+    Exact zeros add no new sum, so each instance is first reduced to its nonzero coefficients
+    and the work is 2^(nonzero count), not 2^n: the ``"half_block"`` law of
+    :func:`sample_coefficients` (2n slots, about half of them zero) costs 2^(about n) per draw.
+
     Args:
-        coefficients: ``(B, n)`` or ``(n,)`` real numbers; 2^n sums per instance must fit in
-            the memory budget (n ≤ 24 with the default 1 GiB).
+        coefficients: ``(B, n)`` or ``(n,)`` real numbers; 2^k sums per instance, k its number
+            of nonzero coefficients, must fit in the memory budget (k ≤ 24 with the default
+            1 GiB).
         lo, hi: the interval of targets, lo ≤ hi.
         device: None = CUDA if available, else CPU.
         memory_budget_bytes: cap on working memory; instances are processed in chunks.
 
     Returns:
         float64 tensor ``(B,)``, or a scalar tensor for ``(n,)`` coefficients.
+
+    Examples:
+        >>> x = [0.5, 0.25, 0.0, 0.125, 1.0]  # subset sums k/8, k = 0, ..., 15
+        >>> worst_case_error(x, 0.0, 1.0, device="cpu").item()  # half the gap 1/8
+        0.0625
+        >>> worst_case_error(x, -1.0, 1.0, device="cpu").item()  # z = −1 is 1 from every sum
+        1.0
     """
     device = resolve_device(device)
     lo = check_float("lo", lo)
@@ -353,19 +383,28 @@ def worst_case_error(
     x = _as_real_tensor("coefficients", coefficients, device=device, ndim=(1, 2))
     n = _check_n(x)
     _check_sum_is_finite(x)
-    per_instance = _ENUMERATION_BYTES_PER_SUM << n
+    batch = x.reshape(-1, n)
+    nonzero = batch != 0
+    counts = nonzero.sum(dim=1)
+    largest = int(counts.max())
+    per_instance = _ENUMERATION_BYTES_PER_SUM << largest
     if per_instance > budget:
         raise ValueError(
-            f"worst_case_error with n = {n} coefficients sorts 2^{n} sums and needs about "
+            f"worst_case_error with n = {largest} nonzero coefficients sorts 2^{largest} sums and needs about "
             f"{per_instance:,} bytes per instance, more than memory_budget_bytes = {budget:,}"
         )
-    batch = x.reshape(-1, n)
-    rows = max(1, min(budget, _CHUNK_BYTES) // per_instance)
-    buffer = np.empty((min(rows, batch.shape[0]), 1 << n)) if device.type == "cpu" else None
     result = torch.empty(batch.shape[0], dtype=torch.float64, device=device)
-    for start in range(0, batch.shape[0], rows):
-        sums = _sorted_subset_sums(batch[start : start + rows], buffer)
-        result[start : start + rows] = _sup_distance(sums, lo, hi)
+    # Zeros add nothing: each instance is reduced to its nonzero coefficients (kept in index
+    # order), and instances are grouped by how many they have.
+    order = torch.argsort((~nonzero).to(torch.uint8), dim=1, stable=True)
+    for count in torch.unique(counts).tolist():
+        rows = torch.nonzero(counts == count).squeeze(1)
+        group = batch[rows].gather(1, order[rows, :count]) if count < n else batch[rows]
+        chunk_rows = max(1, min(budget, _CHUNK_BYTES) // (_ENUMERATION_BYTES_PER_SUM << count))
+        buffer = np.empty((min(chunk_rows, group.shape[0]), 1 << count)) if device.type == "cpu" else None
+        for start in range(0, group.shape[0], chunk_rows):
+            sums = _sorted_subset_sums(group[start : start + chunk_rows], buffer)
+            result[rows[start : start + chunk_rows]] = _sup_distance(sums, lo, hi)
     return result[0] if x.ndim == 1 else result
 
 
@@ -377,44 +416,459 @@ def sample_coefficients(
     generator: torch.Generator | None = None,
     device: str | torch.device | None = None,
 ) -> torch.Tensor:
-    """Draw a ``(batch, n)`` float64 tensor of i.i.d. SubsetSum coefficients.
+    """Draw a batch of SubsetSum instances' coefficients, float64, for one of :data:`LAWS`.
 
     Laws (chapter 2 compares them):
 
     * ``"uniform"``: U[−1, 1], the setting of Lueker's theorem.
     * ``"product"``: a·b with a, b independent U[−1, 1]; density −ln|z|/2 on [−1, 1], at least
-      (ln 2)/2 on [−1/2, 1/2], so it contains a uniform component. It is the law of the
-      products N_ik · M_kj that the ReLU construction sums (chapter 3).
+      (ln 2)/2 on [−1/2, 1/2], so it contains a uniform component. It is the law of each
+      coefficient N_ik · M_kj that the ReLU construction sums (chapter 3).
     * ``"gaussian"``: standard normal N(0, 1).
+    * ``"half_block"`` (:data:`HALF_BLOCK`): **the half-block law**, the law of one SubsetSum
+      instance of Theorem 1's construction (chapter 4). A block has 2n hidden units; its
+      positive half keeps the units with M_k > 0 and has the coefficients N_k·M_k of those
+      units, so a **Binomial(2n, 1/2) number** of product-law coefficients. It is represented
+      with **2n slots**: slot k holds x_k = N_k · max(M_k, 0), with M_k, N_k i.i.d. U[−1, 1],
+      so a wrong-sign unit gives an exact zero, which changes no subset sum (adding 0.0 is exact
+      in float64). The negative half (N_k·|M_k| over M_k < 0, target −w) has the same law. The
+      result has shape ``(batch, 2n)``: ``n`` is the construction's n, not the number of
+      coefficients (:func:`slots_per_n`).
 
-    The numbers are drawn on the generator's device (the CPU when ``generator`` is None) and
-    then moved to ``device``, so one seed gives the same coefficients on every device.
+    The i.i.d. laws return ``(batch, n)`` coefficients. The numbers are drawn on the
+    generator's device (the CPU when ``generator`` is None) and then moved to ``device``, so one
+    seed gives the same coefficients on every device. For ``"half_block"`` the 2n values M_k
+    are drawn first, then the 2n values N_k.
 
     Args:
         batch: number of instances B ≥ 1.
-        n: coefficients per instance, n ≥ 1.
-        law: one of :data:`COEFFICIENT_LAWS`.
+        n: coefficients per instance (slot pairs for ``"half_block"``), n ≥ 1.
+        law: one of :data:`LAWS`.
         generator: a ``torch.Generator`` for reproducibility; None uses torch's global one.
         device: where the result lives; None = CUDA if available, else CPU.
+
+    Examples:
+        >>> g = torch.Generator().manual_seed(0)
+        >>> sample_coefficients(3, 4, "product", generator=g, device="cpu").shape
+        torch.Size([3, 4])
+        >>> x = sample_coefficients(1000, 4, "half_block", generator=g, device="cpu")
+        >>> x.shape, round((x != 0).double().mean().item(), 1)
+        (torch.Size([1000, 8]), 0.5)
     """
     batch = check_int("batch", batch, low=1)
     n = check_int("n", n, low=1)
-    law = check_choice("law", law, COEFFICIENT_LAWS)
+    law = check_choice("law", law, LAWS)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator or None; got {type(generator).__name__}")
     device = resolve_device(device)
     source = generator.device if generator is not None else torch.device("cpu")
+    slots = n * slots_per_n(law)
 
     def uniform() -> torch.Tensor:
-        return torch.rand(batch, n, generator=generator, dtype=torch.float64, device=source) * 2 - 1
+        return torch.rand(batch, slots, generator=generator, dtype=torch.float64, device=source) * 2 - 1
 
     if law == "uniform":
         sample = uniform()
     elif law == "product":
         sample = uniform() * uniform()
+    elif law == HALF_BLOCK:
+        first_layer = uniform()  # M_k: the unit fires for positive inputs iff M_k > 0
+        second_layer = uniform()  # N_k
+        sample = torch.where(first_layer > 0, second_layer * first_layer, torch.zeros((), dtype=torch.float64))
     else:
-        sample = torch.randn(batch, n, generator=generator, dtype=torch.float64, device=source)
+        sample = torch.randn(batch, slots, generator=generator, dtype=torch.float64, device=source)
     return sample.to(device)
+
+
+def slots_per_n(law: str) -> int:
+    """Columns of :func:`sample_coefficients` per unit of n: 2 for ``"half_block"``, else 1.
+
+    Examples:
+        >>> slots_per_n("half_block"), slots_per_n("uniform")
+        (2, 1)
+    """
+    law = check_choice("law", law, LAWS)
+    return 2 if law == HALF_BLOCK else 1
+
+
+# ----------------------------------------------------------------------------------------
+# Lueker's event: first successes, failure rates, the constant C
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailureRate:
+    """How often draws of a law fail Lueker's event at (n, ε): the measured P(worst case > ε).
+
+    A draw **fails** when some target z ∈ [−1, 1] is farther than ε from every subset sum of
+    its coefficients, i.e. when its :func:`worst_case_error` exceeds ε.
+
+    Attributes:
+        law: the law of :func:`sample_coefficients` (e.g. ``"half_block"``).
+        n: the size parameter (2n slots for ``"half_block"``).
+        eps: ε.
+        failures: number of failing draws.
+        draws: number of draws.
+        rate: failures / draws.
+        interval: Wilson interval for the failure probability (:func:`lthbook.stats.wilson_interval`).
+        confidence: the coverage of ``interval``.
+    """
+
+    law: str
+    n: int
+    eps: float
+    failures: int
+    draws: int
+    rate: float
+    interval: tuple[float, float]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class MeasuredConstant:
+    """The constant C of Lueker's theorem for one law, measured on a grid of ε by :func:`measure_constant`.
+
+    With N_ε the first success of a draw (:func:`first_success`, in units of the law's n),
+    n*(ε) is the least n at which at most a fraction ε of the draws fail, and
+    C(ε) = n*(ε) / log₂(2/ε). The measured constant is C = max over the grid of C(ε): the
+    smallest constant with n*(ε) ≤ C log₂(2/ε) at every ε of the grid, on these draws.
+
+    Attributes:
+        law: the law measured.
+        value: C, the point estimate.
+        interval: percentile bootstrap interval of C (resampling whole draws).
+        confidence: the coverage of ``interval``.
+        eps_grid: the ε values, as given.
+        n_star: n*(ε) for each ε of the grid.
+        n_median: the least n at which at least half the draws succeed, for each ε.
+        ratios: C(ε) = n*(ε) / log₂(2/ε) for each ε.
+        first_successes: for each ε, int64 ``(draws,)`` first successes N_ε in units of n
+            (``max_n + 1`` for a draw that did not succeed within ``max_n``).
+        draws: number of draws (the same draws serve every ε).
+        seed: the seed of the draws.
+        max_n: the longest sequence drawn, in units of n.
+        repeats: bootstrap resamples.
+    """
+
+    law: str
+    value: float
+    interval: tuple[float, float]
+    confidence: float
+    eps_grid: tuple[float, ...]
+    n_star: tuple[int, ...]
+    n_median: tuple[int, ...]
+    ratios: tuple[float, ...]
+    first_successes: tuple[torch.Tensor, ...]
+    draws: int
+    seed: int
+    max_n: int
+    repeats: int
+
+    @property
+    def upper(self) -> float:
+        """The conservative value: the larger of ``value`` and the interval's upper end, rounded up to 0.01."""
+        return math.ceil(round(max(self.value, self.interval[1]) * 100, 9)) / 100
+
+
+def first_success(
+    coefficients: ArrayLike,
+    eps: float,
+    *,
+    law: str | None = None,
+    device: str | torch.device | None = None,
+) -> torch.Tensor:
+    """For each sequence x_1, x_2, …, the least k whose first k coefficients meet Lueker's event.
+
+    Lueker's event for ε: every z ∈ [−1, 1] lies within ε of a subset sum, i.e.
+    ``worst_case_error(x[:k]) ≤ ε``. Adding a coefficient only adds sums, so the event holds
+    for every k from its first success N_ε on, and "n coefficients succeed" is "N_ε ≤ n":
+    one pass over a sequence answers every n at once. Chapter 2 derives the method. The
+    covered set C_k = {y : |y − s| ≤ ε for a sum s of x_1..x_k} obeys
+    C_0 = [−ε, ε], C_k = C_{k−1} ∪ (C_{k−1} + x_k); it is kept as sorted disjoint intervals
+    (each of length ≥ 2ε, so few of them lie near [−1, 1] however large 2^k is), and pieces
+    that the remaining coefficients can no longer move into [−1, 1] are dropped. N_ε is the
+    first k with [−1, 1] ⊆ C_k. Zero coefficients (the ``"half_block"`` law's empty slots)
+    cost nothing.
+
+    The work runs on the CPU in NumPy (it is sequential in k); the result is moved to
+    ``device``. It agrees with ``worst_case_error(x[:k]) ≤ ε`` except where that worst case is
+    within float64 rounding (about k·1e-16) of ε.
+
+    Args:
+        coefficients: ``(B, K)`` or ``(K,)`` real numbers (sequences of length K).
+        eps: ε > 0.
+        law: None to count coefficients (k, in 0..K, and K + 1 where no prefix succeeds); a law
+            of :data:`LAWS` to count in units of its n: ⌈k / slots_per_n(law)⌉ (so
+            ``"half_block"`` sequences of 2m slots give values in 0..m, and m + 1 for none).
+        device: where the result lives; None = CUDA if available, else CPU.
+
+    Returns:
+        int64 ``(B,)``, or a scalar tensor for ``(K,)`` coefficients.
+
+    Examples:
+        >>> first_success([-0.5, 0.5, -0.25, 0.25], 0.25, device="cpu").item()
+        4
+        >>> first_success([-0.5, 0.5, -0.25, 0.25], 0.5, device="cpu").item()
+        2
+        >>> first_success([0.5, 0.0, 0.25], 0.25, device="cpu").item()  # never covers −1
+        4
+    """
+    device = resolve_device(device)
+    eps = check_float("eps", eps, low=0.0, low_inclusive=False)
+    per_n = 1 if law is None else slots_per_n(law)
+    x = _as_real_tensor("coefficients", coefficients, device=torch.device("cpu"), ndim=(1, 2))
+    _check_n(x)
+    rows = x.reshape(-1, x.shape[-1]).numpy()
+    found = np.array([_first_covering(row, eps) for row in rows], dtype=np.int64)
+    result = torch.from_numpy(-(-found // per_n)).to(device)
+    return result[0] if x.ndim == 1 else result
+
+
+def least_n(first_successes: ArrayLike, max_failure_rate: float) -> int:
+    """The least n at which at most a fraction ``max_failure_rate`` of the draws fail.
+
+    A draw with first success N_ε fails at n when N_ε > n (:func:`first_success`). With
+    ``max_failure_rate = ε`` this is n*(ε) of chapter 2, the n that Lueker's theorem is about;
+    with 0.5 it is the median of N_ε. The comparison failures ≤ rate · draws is exact.
+
+    Args:
+        first_successes: 1-D nonnegative integers, one per draw.
+        max_failure_rate: in [0, 1).
+
+    Examples:
+        >>> least_n([1, 2, 2, 3, 9], 0.2)  # at n = 3 one draw of five fails
+        3
+        >>> least_n([1, 2, 2, 3, 9], 0.5)
+        2
+    """
+    rate = check_float("max_failure_rate", max_failure_rate, low=0.0, high=1.0, high_inclusive=False)
+    values = _as_count_array("first_successes", first_successes)
+    return _least_n(values, rate)
+
+
+def failure_rate(
+    law: str,
+    n: int,
+    eps: float,
+    draws: int,
+    *,
+    seed: int | None = None,
+    generator: torch.Generator | None = None,
+    confidence: float = 0.95,
+    device: str | torch.device | None = None,
+) -> FailureRate:
+    """Measure P(worst_case_error > ε) for instances of size n of a law, with a Wilson interval.
+
+    Draws ``draws`` instances with :func:`sample_coefficients` (``(draws, n)``, or
+    ``(draws, 2n)`` slots for ``"half_block"``, the law of one half of a block of 2n units in
+    Theorem 1's construction) and counts those that fail Lueker's event: some target in
+    [−1, 1] farther than ε from every subset sum. The event is decided by :func:`first_success`
+    (exact up to float64 rounding), so n may be far beyond what enumerating 2^n sums allows.
+    Chapter 4 compares this rate with ε″ at the lemma's n.
+
+    Args:
+        law: one of :data:`LAWS`.
+        n: n ≥ 1.
+        eps: ε > 0.
+        draws: number of instances ≥ 1 (drawn in chunks of 8,192, in order).
+        seed: seed of a fresh CPU ``torch.Generator``; or give ``generator``; neither uses
+            torch's global generator.
+        generator: a ``torch.Generator`` (not together with ``seed``).
+        confidence: coverage of the Wilson interval, in (0, 1).
+        device: where the coefficients are drawn to before the CPU pass; None = CUDA if
+            available, else CPU.
+
+    Returns:
+        :class:`FailureRate`.
+
+    Examples:
+        >>> result = failure_rate("half_block", 6, 0.3, 400, seed=0, device="cpu")
+        >>> result.draws, result.interval[0] <= result.rate <= result.interval[1]
+        (400, True)
+    """
+    from .stats import wilson_interval
+
+    law = check_choice("law", law, LAWS)
+    n = check_int("n", n, low=1)
+    eps = check_float("eps", eps, low=0.0, low_inclusive=False)
+    draws = check_int("draws", draws, low=1)
+    confidence = check_float("confidence", confidence, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    generator = _generator_from(seed, generator)
+    device = resolve_device(device)
+    slots = n * slots_per_n(law)
+    failures = 0
+    for start in range(0, draws, _FAILURE_CHUNK_ROWS):
+        rows = min(_FAILURE_CHUNK_ROWS, draws - start)
+        sample = sample_coefficients(rows, n, law, generator=generator, device=device).cpu().numpy()
+        failures += sum(_first_covering(row, eps) > slots for row in sample)
+    return FailureRate(
+        law=law,
+        n=n,
+        eps=eps,
+        failures=int(failures),
+        draws=draws,
+        rate=failures / draws,
+        interval=wilson_interval(int(failures), draws, confidence=confidence),
+        confidence=confidence,
+    )
+
+
+def measure_constant(
+    law: str,
+    eps_grid: Sequence[float],
+    draws: int,
+    seed: int,
+    *,
+    max_n: int | None = None,
+    repeats: int = 1000,
+    confidence: float = 0.9,
+    device: str | torch.device | None = None,
+    progress: bool = True,
+) -> MeasuredConstant:
+    """Measure the constant C of Lueker's theorem, n ≥ C log₂(2/ε), for a law on a grid of ε.
+
+    Draws ``draws`` sequences of ``max_n`` units of the law (one seeded generator) and, for
+    each ε of the grid, their first successes N_ε (:func:`first_success`, in units of n). Then
+
+        n*(ε) = least n with at most a fraction ε of the draws failing (:func:`least_n`),
+        C(ε) = n*(ε) / log₂(2/ε),        C = max over the grid of C(ε),
+
+    and a percentile bootstrap interval of C that resamples whole draws (the same resample for
+    every ε; :func:`lthbook.stats.bootstrap_interval`). Chapter 2 runs it; for ``"half_block"``,
+    the law of the construction's instances, :data:`lthbook.construction.MEASURED_CONSTANT`
+    is :attr:`MeasuredConstant.upper` of the run its comment names.
+
+    To resolve a failure rate of ε the grid's smallest ε needs well over 1/ε draws.
+
+    Args:
+        law: one of :data:`LAWS`.
+        eps_grid: ε values in (0, 1), at least one.
+        draws: sequences drawn, ≥ 1.
+        seed: seed of the CPU generator the sequences are drawn with (≥ 0).
+        max_n: length of the sequences in units of n; None takes
+            ⌈8 log₂(2/min ε)⌉ + 8. A ValueError asks for more if some n*(ε) exceeds it.
+        repeats: bootstrap resamples, ≥ 1.
+        confidence: coverage of the bootstrap interval, in (0, 1).
+        device: where the sequences are drawn to before the CPU pass; None = CUDA if
+            available, else CPU.
+        progress: show a progress bar over the grid (tqdm).
+
+    Returns:
+        :class:`MeasuredConstant`.
+
+    Examples:
+        >>> result = measure_constant("uniform", (0.2, 0.1), 300, seed=0, repeats=50, progress=False)
+        >>> result.n_star[1] >= result.n_star[0], result.value == max(result.ratios)
+        (True, True)
+    """
+    from .stats import bootstrap_interval
+
+    law = check_choice("law", law, LAWS)
+    if isinstance(eps_grid, (str, bytes)) or not isinstance(eps_grid, Sequence) or len(eps_grid) == 0:
+        raise TypeError("eps_grid must be a non-empty sequence of numbers in (0, 1)")
+    grid = tuple(
+        check_float(f"eps_grid[{i}]", e, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+        for i, e in enumerate(eps_grid)
+    )
+    draws = check_int("draws", draws, low=1)
+    seed = check_int("seed", seed, low=0)
+    if max_n is None:
+        max_n = math.ceil(8 * math.log2(2 / min(grid))) + 8
+    max_n = check_int("max_n", max_n, low=1)
+    repeats = check_int("repeats", repeats, low=1)
+    confidence = check_float("confidence", confidence, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    device = resolve_device(device)
+    generator = torch.Generator().manual_seed(seed)
+    sample = sample_coefficients(draws, max_n, law, generator=generator, device=device).cpu().numpy()
+    per_n = slots_per_n(law)
+    columns = []
+    for eps in tqdm(grid, desc=f"first successes ({law}, {draws:,} draws)", disable=not progress):
+        found = np.array([_first_covering(row, eps) for row in sample], dtype=np.int64)
+        columns.append(-(-found // per_n))
+    firsts = np.stack(columns, axis=1)  # (draws, len(grid)), in units of n
+    n_star = tuple(_least_n(firsts[:, e], eps) for e, eps in enumerate(grid))
+    short = [(eps, n) for eps, n in zip(grid, n_star) if n > max_n]
+    if short:
+        raise ValueError(
+            f"max_n = {max_n} is too small: more than a fraction ε of the draws had not succeeded by n = max_n "
+            f"at eps = {short[0][0]:g}; raise max_n"
+        )
+    logs = np.log2(2 / np.array(grid))
+
+    def constant(resampled: np.ndarray) -> float:
+        return max(_least_n(resampled[:, e], eps) / logs[e] for e, eps in enumerate(grid))
+
+    ratios = tuple(float(n / log) for n, log in zip(n_star, logs))
+    interval = bootstrap_interval(constant, firsts, axis=0, repeats=repeats, confidence=confidence, seed=seed)
+    return MeasuredConstant(
+        law=law,
+        value=max(ratios),
+        interval=interval,
+        confidence=confidence,
+        eps_grid=grid,
+        n_star=n_star,
+        n_median=tuple(_least_n(firsts[:, e], 0.5) for e in range(len(grid))),
+        ratios=ratios,
+        first_successes=tuple(torch.from_numpy(firsts[:, e].copy()) for e in range(len(grid))),
+        draws=draws,
+        seed=seed,
+        max_n=max_n,
+        repeats=repeats,
+    )
+
+
+def _first_covering(x: np.ndarray, eps: float) -> int:
+    """Least k such that the sums of x[:k] ε-cover [−1, 1]; len(x) + 1 if none (see first_success)."""
+    if eps >= 1:
+        return 0  # the empty sum 0 is within ε of all of [−1, 1]
+    # rest_plus[k] (rest_minus[k]): the sum of the positive (negative) x_j with j ≥ k, the
+    # farthest the remaining coefficients can move a point right (left).
+    rest_plus = np.append(np.cumsum(np.clip(x[::-1], 0, None))[::-1], 0.0)
+    rest_minus = np.append(np.cumsum(np.clip(x[::-1], None, 0))[::-1], 0.0)
+    starts, ends = np.array([-eps]), np.array([eps])
+    for k, shift in enumerate(x.tolist(), start=1):
+        if shift == 0:
+            continue  # C_k = C_{k−1}, not covering (else we would have returned)
+        starts = np.concatenate((starts, starts + shift))
+        ends = np.concatenate((ends, ends + shift))
+        useful = (ends >= -1 - rest_plus[k]) & (starts <= 1 - rest_minus[k])
+        starts, ends = starts[useful], ends[useful]
+        order = np.argsort(starts, kind="stable")  # two sorted runs: a linear merge
+        starts, ends = starts[order], ends[order]
+        # Merge overlapping (or touching) intervals: a new piece starts after all earlier ends.
+        reach = np.maximum.accumulate(ends)
+        first = np.append(0, np.flatnonzero(starts[1:] > reach[:-1]) + 1)
+        starts, ends = starts[first], np.maximum.reduceat(ends, first)
+        if np.any((starts <= -1) & (ends >= 1)):
+            return k
+    return len(x) + 1
+
+
+def _least_n(values: np.ndarray, rate: float) -> int:
+    """Least n with #(values > n) ≤ rate · len(values), compared exactly."""
+    draws = len(values)
+    allowed = math.floor(Fraction(rate) * draws)  # failures allowed
+    cumulative = np.cumsum(np.bincount(np.asarray(values, dtype=np.int64)))  # cumulative[n] = #(values ≤ n)
+    return int(np.searchsorted(cumulative, draws - allowed))
+
+
+def _as_count_array(name: str, value) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    if array.ndim != 1 or array.size == 0 or not np.issubdtype(array.dtype, np.integer) or (array < 0).any():
+        raise ValueError(f"{name} must be a non-empty 1-D array of nonnegative integers")
+    return array.astype(np.int64)
+
+
+def _generator_from(seed: int | None, generator: torch.Generator | None) -> torch.Generator | None:
+    if seed is not None and generator is not None:
+        raise ValueError("give seed or generator, not both")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None; got {type(generator).__name__}")
+    if seed is not None:
+        return torch.Generator().manual_seed(check_int("seed", seed, low=0))
+    return generator
 
 
 def milp(

@@ -447,8 +447,8 @@ def test_bad_options_are_refused_with_their_names():
         ss.worst_case_error(x, 1.0, -1.0, device=CPU)
     with pytest.raises(ValueError, match="hi"):
         ss.worst_case_error(x, -1.0, float("inf"), device=CPU)
-    with pytest.raises(ValueError, match=r"n = 30.*bytes"):
-        ss.worst_case_error(torch.zeros(30, dtype=torch.float64), device=CPU)
+    with pytest.raises(ValueError, match=r"n = 30 nonzero.*bytes"):
+        ss.worst_case_error(torch.ones(30, dtype=torch.float64), device=CPU)
     with pytest.raises(ValueError, match="coefficients"):
         ss.worst_case_error(torch.zeros(2, 2, 2), device=CPU)
     with pytest.raises(ValueError, match="batch"):
@@ -467,3 +467,140 @@ def test_bad_options_are_refused_with_their_names():
         ss.subset_value(x, torch.ones(2, 4))
     with pytest.raises(ValueError, match="mask"):
         ss.subset_value(x, torch.ones(2, 5, dtype=torch.bool))
+
+
+# ----------------------------------------------------------------------------------------
+# The half-block law, first successes, failure rates, the constant C
+# ----------------------------------------------------------------------------------------
+
+
+def prefix_worst_cases(x: torch.Tensor) -> np.ndarray:
+    """worst_case_error of every prefix x[:, :k], k = 1..K, by enumerating all sums (the oracle)."""
+    rows = []
+    for row in x.numpy():
+        worst = []
+        for k in range(1, len(row) + 1):
+            prefix = row[:k]
+            s = np.sort(all_sums(prefix[prefix != 0]))  # zeros add no sum
+            ends = max(np.abs(s + 1).min(), np.abs(s - 1).min())
+            midpoints, half_gaps = (s[1:] + s[:-1]) / 2, (s[1:] - s[:-1]) / 2
+            inside = (midpoints >= -1) & (midpoints <= 1)
+            worst.append(max(ends, half_gaps[inside].max(initial=0.0)))
+        rows.append(worst)
+    return np.array(rows)
+
+
+def test_half_block_law_is_the_construction_s_half():
+    generator = torch.Generator().manual_seed(0)
+    x = ss.sample_coefficients(2000, 10, "half_block", generator=generator, device=CPU)
+    assert x.shape == (2000, 20) and x.dtype == torch.float64
+    # The definition, redrawn: M first, then N, x = N·M where M > 0, else an exact zero.
+    again = torch.Generator().manual_seed(0)
+    m = torch.rand(2000, 20, generator=again, dtype=torch.float64) * 2 - 1
+    n_ = torch.rand(2000, 20, generator=again, dtype=torch.float64) * 2 - 1
+    assert torch.equal(x, torch.where(m > 0, n_ * m, torch.zeros(())))
+    counts = (x != 0).sum(dim=1).double()
+    assert counts.mean().item() == pytest.approx(10, abs=0.15)  # Binomial(20, 1/2): mean n
+    assert counts.var().item() == pytest.approx(5, rel=0.1)  # variance 2n/4
+    nonzero = x[x != 0]
+    assert nonzero.var().item() == pytest.approx(1 / 9, rel=0.03)  # the product law
+    assert nonzero.abs().mean().item() == pytest.approx(1 / 4, rel=0.03)
+    assert ss.slots_per_n("half_block") == 2 and ss.slots_per_n("product") == 1
+    assert "half_block" in ss.LAWS and "half_block" not in ss.COEFFICIENT_LAWS
+
+
+def test_worst_case_error_skips_zeros_exactly():
+    x, _ = draw(300, 7, "half_block", seed=11)  # 14 slots, ~7 nonzero
+    assert (x == 0).any(dim=1).all()
+    np.testing.assert_array_equal(ss.worst_case_error(x, device=CPU).numpy(), prefix_worst_cases(x)[:, -1])
+    # Removing the zeros by hand changes nothing, bit for bit.
+    for row, value in zip(x[:20], ss.worst_case_error(x[:20], device=CPU)):
+        assert ss.worst_case_error(row[row != 0], device=CPU).item() == value.item()
+    # 60 slots with 20 nonzero: enumerating 2^60 sums would be impossible.
+    wide = torch.zeros(2, 60, dtype=torch.float64)
+    wide[:, ::3] = torch.linspace(-0.9, 0.9, 20, dtype=torch.float64)
+    assert torch.isfinite(ss.worst_case_error(wide, device=CPU)).all()
+    all_zero = ss.worst_case_error(torch.zeros(3, 5, dtype=torch.float64), -0.5, 1.0, device=CPU)
+    assert torch.equal(all_zero, torch.ones(3, dtype=torch.float64))  # only the sum 0
+
+
+@pytest.mark.parametrize("law", ss.LAWS)
+def test_first_success_matches_the_exact_worst_case(law):
+    x, _ = draw(150, 12 // ss.slots_per_n(law), law, seed=21)
+    worst = prefix_worst_cases(x)  # (150, 12)
+    for eps in (0.3, 0.1, 0.03, 0.01):
+        covered = worst <= eps
+        expected = np.where(covered.any(axis=1), covered.argmax(axis=1) + 1, 13)
+        assert torch.equal(ss.first_success(x, eps, device=CPU), torch.from_numpy(expected))
+        in_n = ss.first_success(x, eps, law=law, device=CPU)
+        per_n = ss.slots_per_n(law)
+        assert torch.equal(in_n, torch.from_numpy(-(-expected // per_n)))
+    assert ss.first_success(x[0], 1.5, device=CPU).item() == 0  # [−1, 1] within 1.5 of 0
+
+
+def test_least_n_is_the_failure_quantile():
+    values = np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3])
+    assert ss.least_n(values, 0.0) == 9
+    assert ss.least_n(values, 0.1) == 6  # one of ten fails at n = 6
+    assert ss.least_n(values, 0.5) == 3
+    assert ss.least_n(torch.tensor([2, 2]), 0.5) == 2
+    with pytest.raises(ValueError, match="max_failure_rate"):
+        ss.least_n(values, 1.0)
+    with pytest.raises(ValueError, match="first_successes"):
+        ss.least_n(np.array([0.5, 1.0]), 0.1)
+
+
+@pytest.mark.parametrize("law, n, eps", [("half_block", 5, 0.2), ("half_block", 7, 0.05), ("product", 9, 0.1)])
+def test_failure_rate_counts_exact_failures(law, n, eps):
+    result = ss.failure_rate(law, n, eps, 500, seed=5, device=CPU)
+    x = ss.sample_coefficients(500, n, law, generator=torch.Generator().manual_seed(5), device=CPU)
+    failures = int((ss.worst_case_error(x, device=CPU) > eps).sum())
+    assert isinstance(result, ss.FailureRate) and dataclasses.is_dataclass(result)
+    assert (result.failures, result.draws, result.n, result.eps) == (failures, 500, n, eps)
+    assert result.rate == failures / 500
+    assert result.interval[0] <= result.rate <= result.interval[1] and result.confidence == 0.95
+    generator = torch.Generator().manual_seed(5)
+    assert ss.failure_rate(law, n, eps, 500, generator=generator, device=CPU).failures == failures
+
+
+def test_failure_rate_is_reproducible_across_chunks():
+    # 8,192 draws per chunk: 9,000 draws are two chunks of one generator stream.
+    x = ss.sample_coefficients(8192, 3, "half_block", generator=torch.Generator().manual_seed(2), device=CPU)
+    result = ss.failure_rate("half_block", 3, 0.4, 9000, seed=2, device=CPU)
+    first_chunk = int((ss.worst_case_error(x, device=CPU) > 0.4).sum())
+    assert first_chunk <= result.failures <= first_chunk + 9000 - 8192
+
+
+def test_measure_constant_against_the_exact_worst_case():
+    grid = (0.354, 0.3)
+    result = ss.measure_constant("half_block", grid, 300, seed=3, max_n=14, repeats=200, progress=False, device=CPU)
+    x = ss.sample_coefficients(300, 14, "half_block", generator=torch.Generator().manual_seed(3), device=CPU)
+    worst = prefix_worst_cases(x)[:, 1::2]  # after n = 1..14 slot pairs
+    for e, eps in enumerate(grid):
+        failing = (worst > eps).mean(axis=0)  # failure rate at n = 1..14
+        n_star = 1 + int(np.flatnonzero(failing <= eps)[0])
+        assert result.n_star[e] == n_star
+        assert result.ratios[e] == pytest.approx(n_star / math.log2(2 / eps))
+    assert result.value == max(result.ratios)
+    assert result.interval[0] <= result.interval[1] and result.confidence == 0.9
+    assert result.upper >= result.value and result.upper == math.ceil(result.upper * 100) / 100
+    assert len(result.first_successes) == 2 and result.first_successes[0].shape == (300,)
+    with pytest.raises(ValueError, match="max_n"):
+        ss.measure_constant("half_block", (0.01,), 400, seed=3, max_n=3, progress=False, device=CPU)
+
+
+def test_new_functions_refuse_bad_input():
+    with pytest.raises(ValueError, match="eps"):
+        ss.first_success(torch.ones(2, 3), 0.0, device=CPU)
+    with pytest.raises(ValueError, match="law"):
+        ss.first_success(torch.ones(2, 3), 0.1, law="cauchy", device=CPU)
+    with pytest.raises(ValueError, match="law"):
+        ss.failure_rate("cauchy", 3, 0.1, 10, seed=0, device=CPU)
+    with pytest.raises(ValueError, match="draws"):
+        ss.failure_rate("half_block", 3, 0.1, 0, seed=0, device=CPU)
+    with pytest.raises(ValueError, match="seed or generator"):
+        ss.failure_rate("half_block", 3, 0.1, 10, seed=0, generator=torch.Generator(), device=CPU)
+    with pytest.raises(ValueError, match=r"eps_grid\[1\]"):
+        ss.measure_constant("uniform", (0.1, 1.5), 10, seed=0, device=CPU)
+    with pytest.raises(TypeError, match="eps_grid"):
+        ss.measure_constant("uniform", 0.1, 10, seed=0, device=CPU)

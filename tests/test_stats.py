@@ -1,0 +1,80 @@
+"""Tests for lthbook.stats: the Wilson interval, the bootstrap interval and fitted slopes, against known values."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import pytest
+import torch
+
+from lthbook import stats
+
+
+def test_wilson_interval_known_values():
+    # Wilson (1927); e.g. 0 of 10: (0, 0.2775), 5 of 10: (0.2366, 0.7634), 95% (z = 1.95996).
+    low, high = stats.wilson_interval(0, 10)
+    assert low == 0.0 and high == pytest.approx(0.27753, abs=1e-5)
+    assert stats.wilson_interval(5, 10) == pytest.approx((0.23659, 0.76341), abs=1e-5)
+    assert stats.wilson_interval(10, 10) == pytest.approx((0.72247, 1.0), abs=1e-5)
+    assert stats.wilson_interval(81, 263) == pytest.approx((0.25529, 0.36621), abs=1e-5)  # by hand
+    # It matches the score-test formula for other confidence levels too.
+    z = statistics.NormalDist().inv_cdf(0.995)
+    p, n = 0.3, 200
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert stats.wilson_interval(60, 200, confidence=0.99) == pytest.approx((centre - half, centre + half))
+
+
+def test_wilson_interval_covers_at_its_level():
+    # Coverage of the true p over many binomial samples is close to 95% (Wilson is near nominal).
+    rng = np.random.default_rng(0)
+    p, n = 0.1, 80
+    counts = rng.binomial(n, p, size=4000)
+    covered = np.mean([lo <= p <= hi for lo, hi in (stats.wilson_interval(int(c), n) for c in counts)])
+    assert 0.93 <= covered <= 0.97
+
+
+def test_bootstrap_interval_of_a_mean():
+    rng = np.random.default_rng(1)
+    draws = rng.normal(size=2000)
+    low, high = stats.bootstrap_interval(np.mean, draws, repeats=2000, seed=2)
+    # The bootstrap interval of a mean is about mean ± 1.645 σ/√N at 90%.
+    half = 1.645 * draws.std() / math.sqrt(len(draws))
+    assert low == pytest.approx(draws.mean() - half, abs=0.15 * half)
+    assert high == pytest.approx(draws.mean() + half, abs=0.15 * half)
+    # Reproducible, and resampling along axis 1 keeps whole columns (draws) together.
+    assert stats.bootstrap_interval(np.mean, draws, repeats=200, seed=3) == stats.bootstrap_interval(
+        np.mean, torch.from_numpy(draws), repeats=200, seed=3
+    )
+    paired = np.stack([draws, draws])
+    low, high = stats.bootstrap_interval(lambda a: float(np.abs(a[0] - a[1]).max()), paired, axis=1, repeats=50)
+    assert (low, high) == (0.0, 0.0)
+
+
+def test_fitted_slope_known_values():
+    assert stats.fitted_line([0, 1, 2, 3], [1, 3, 5, 7]) == pytest.approx((2.0, 1.0))
+    n = np.arange(8, 17)
+    assert stats.fitted_slope(n, 3 * 2.0 ** (-0.75 * n), log2_y=True) == pytest.approx(-0.75)
+    # Least squares, not the end points: a symmetric bump leaves the slope unchanged.
+    assert stats.fitted_slope([0, 1, 2], [0, 1, 0]) == pytest.approx(0.0)
+
+
+def test_bad_input_is_refused_with_its_name():
+    with pytest.raises(ValueError, match="successes"):
+        stats.wilson_interval(11, 10)
+    with pytest.raises(ValueError, match="trials"):
+        stats.wilson_interval(0, 0)
+    with pytest.raises(ValueError, match="confidence"):
+        stats.wilson_interval(1, 10, confidence=1.0)
+    with pytest.raises(TypeError, match="statistic"):
+        stats.bootstrap_interval(3, [1.0, 2.0])
+    with pytest.raises(ValueError, match="repeats"):
+        stats.bootstrap_interval(np.mean, [1.0, 2.0], repeats=0)
+    with pytest.raises(ValueError, match="y must be > 0"):
+        stats.fitted_slope([1, 2], [1, 0], log2_y=True)
+    with pytest.raises(ValueError, match="same length"):
+        stats.fitted_slope([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="all equal"):
+        stats.fitted_slope([1, 1], [1, 2])
