@@ -24,8 +24,16 @@ public codebases both call it ``k`` but in opposite senses: in edge-popup's code
 (``GetSubnet`` there) ``k`` is the fraction *pruned*. ``keep_fraction=0.3`` here means 30% of
 each weight tensor survives (70% sparsity).
 
-Contents: :class:`TopKMask` (the autograd function), :class:`SupermaskLinear`,
-:class:`SupermaskMLP`, :func:`dense_mlp` (the trained-dense reference), :func:`train` and
+Which k entries: the ``k`` largest of ``|s|``, and when the ``k``-th largest value is tied, the
+tied entries with the smallest flat index (:func:`topk_mask`); without a tie this is exactly
+``torch.topk``'s set. The layers find it with a :class:`TopKSelector`, which starts from the
+previous step's threshold and looks only inside a narrow band around it: the same entries as a
+full ``torch.topk``, at a fraction of its cost (``benchmarks/edge_popup.py`` measures a step).
+
+Contents: :func:`topk_mask` and :class:`TopKSelector` (which entries are kept), :class:`TopKMask`
+(the autograd function, one full ``torch.topk`` per call), :class:`SupermaskLinear`,
+:class:`SupermaskMLP`, :func:`dense_mlp` (the trained-dense reference), the Experiment-2
+networks (:func:`experiment2_network`, :func:`lenet5_features`), :func:`train` and
 :func:`accuracy`.
 """
 
@@ -47,6 +55,8 @@ from .data import Dataset
 __all__ = [
     "WEIGHT_INITS",
     "kept_count",
+    "topk_mask",
+    "TopKSelector",
     "TopKMask",
     "SupermaskLinear",
     "SupermaskMLP",
@@ -54,6 +64,7 @@ __all__ = [
     "SupermaskBlockExpand",
     "STRUCTURES",
     "experiment2_network",
+    "lenet5_features",
     "count_weights",
     "TrainingHistory",
     "train",
@@ -61,7 +72,7 @@ __all__ = [
 ]
 
 #: The laws the frozen random weights can be drawn from (see :class:`SupermaskLinear`).
-WEIGHT_INITS = ("signed_constant", "kaiming_uniform", "uniform")
+WEIGHT_INITS = ("signed_constant", "kaiming_uniform", "kaiming_normal", "uniform")
 
 
 def _check_keep_fraction(value, name: str = "keep_fraction") -> float:
@@ -95,14 +106,168 @@ def kept_count(numel: int, keep_fraction: float) -> int:
     return max(1, min(numel, math.floor(keep_fraction * numel + 0.5)))
 
 
+def _mask_above(flat: torch.Tensor, k: int, threshold: torch.Tensor, above: torch.Tensor | None = None) -> torch.Tensor:
+    """The tie rule: every entry ``> threshold``, then entries ``== threshold`` by increasing index, k in all."""
+    if above is None:
+        above = flat > threshold
+    missing = k - int(torch.count_nonzero(above))
+    if missing > 0:
+        above[torch.nonzero(flat == threshold).squeeze(1)[:missing]] = True
+    return above
+
+
+def topk_mask(ranking: torch.Tensor, k: int) -> torch.Tensor:
+    """Bool mask of the ``k`` largest entries of ``ranking`` (the whole tensor), ties by index.
+
+    The entries kept are those ``> v`` and, when the ``k``-th largest value ``v`` is tied, the
+    entries equal to ``v`` with the smallest flat (row-major) indices, until exactly ``k`` are
+    kept. When ``v`` is not tied this is the set ``torch.topk`` returns; with ties
+    ``torch.topk``'s choice is unspecified (it changes with the tensor's size), while this rule
+    is fixed, so that :class:`TopKSelector` can reproduce it exactly. This is the reference
+    implementation: one full ``torch.topk`` per call.
+
+    Args:
+        ranking: a floating-point tensor of any shape, at least one entry, no NaN.
+        k: number of entries kept, in ``[1, ranking.numel()]``.
+    """
+    flat = _check_ranking(ranking)
+    k = check_int("k", k, low=1, high=flat.numel())
+    if k == flat.numel():
+        return torch.ones_like(ranking, dtype=torch.bool)
+    kth = torch.topk(flat, k, sorted=False).values.min()
+    return _mask_above(flat, k, kth).view_as(ranking)
+
+
+def _check_ranking(ranking) -> torch.Tensor:
+    if not isinstance(ranking, torch.Tensor) or not ranking.is_floating_point():
+        raise TypeError(f"ranking must be a floating-point torch.Tensor; got {type(ranking).__name__}")
+    if ranking.numel() == 0:
+        raise ValueError("ranking must have at least one entry")
+    return ranking.detach().reshape(-1)
+
+
+class TopKSelector:
+    """Exact top-``k`` of a tensor that moves a little between calls: the fast path of edge-popup.
+
+    Edge-popup ranks the same scores at every step, and one SGD step moves them a little, so
+    the ``k``-th largest value ``v`` moves a little too. Instead of a full ``torch.topk`` over
+    every entry (about 20 ms for FC2's 2M scores on one CPU core), a call starts from the
+    previous ``v`` and a band ``[lo, hi] = [v_prev − w, v_prev + w]`` around it:
+
+    1. count the entries ``> hi`` (``n_hi``) and ``≥ lo`` (``n_lo``): two passes;
+    2. if ``n_hi < k ≤ n_lo``, the new ``k``-th largest value lies in the band; it is the
+       ``(k − n_hi)``-th largest of the band's few entries (one small ``torch.topk``), and the
+       mask is "``> hi``" plus the band entries it selects, by the same tie rule as
+       :func:`topk_mask`;
+    3. otherwise the band missed: widen it eightfold and retry (twice), then fall back to a full
+       :func:`topk_mask`.
+
+    Every branch keeps exactly the entries :func:`topk_mask` keeps (the band only decides how
+    much work finding ``v`` costs, never which entries are kept), so the masks are those of a
+    plain ``torch.topk`` whenever the ``k``-th largest value is not tied. The band's width
+    adapts: it is halved when the band holds many more entries than ``max(256, numel/512)``,
+    doubled when it holds far fewer, and kept at least four times the last move of ``v``.
+
+    The selector is state only (the previous ``v`` and ``w``), not a parameter: it is not saved
+    in a ``state_dict`` and a fresh one starts with one full ``torch.topk``. ``calls``,
+    ``band_hits``, ``retries`` and ``full_topk`` count what happened.
+    """
+
+    #: Width factor applied when the band misses the k-th value.
+    WIDEN = 8
+    #: Retries with a wider band before a full ``torch.topk``.
+    RETRIES = 2
+
+    def __init__(self) -> None:
+        self.threshold: float | None = None
+        self.width: float = 0.0
+        self.calls = self.band_hits = self.retries = self.full_topk = 0
+
+    def reset(self) -> None:
+        """Forget the previous threshold (the next call runs a full ``torch.topk``)."""
+        self.threshold, self.width = None, 0.0
+
+    def __call__(self, ranking: torch.Tensor, k: int) -> torch.Tensor:
+        """Bool mask (shape of ``ranking``) of its ``k`` largest entries, exactly as :func:`topk_mask`."""
+        flat = _check_ranking(ranking)
+        n = flat.numel()
+        k = check_int("k", k, low=1, high=n)
+        self.calls += 1
+        if k == n:
+            return torch.ones_like(ranking, dtype=torch.bool)
+        if self.threshold is not None and math.isfinite(self.threshold):
+            width = self.width
+            for attempt in range(self.RETRIES + 1):
+                mask = self._from_band(flat, k, self.threshold - width, self.threshold + width)
+                if mask is not None:
+                    self.band_hits += attempt == 0
+                    self.retries += attempt
+                    return mask.view_as(ranking)
+                width *= self.WIDEN
+        self.full_topk += 1
+        kth = torch.topk(flat, k, sorted=False).values.min()
+        self.threshold = float(kth)
+        self.width = max(abs(self.threshold) * 1e-3, _TINY)
+        return _mask_above(flat, k, kth).view_as(ranking)
+
+    def _from_band(self, flat: torch.Tensor, k: int, lo: float, hi: float) -> torch.Tensor | None:
+        above = flat > hi
+        n_above = int(torch.count_nonzero(above))
+        if n_above >= k:
+            return None
+        in_band = flat >= lo
+        if int(torch.count_nonzero(in_band)) < k:
+            return None
+        index = torch.nonzero(in_band.logical_xor_(above)).squeeze(1)  # lo ≤ flat ≤ hi, ascending
+        values = flat[index]
+        wanted = k - n_above
+        kth = torch.topk(values, wanted, sorted=False).values.min()
+        above[index[_mask_above(values, wanted, kth)]] = True
+        self._adapt(float(kth), index.numel(), flat.numel())
+        return above
+
+    def _adapt(self, kth: float, band: int, n: int) -> None:
+        target = max(256, n // 512)
+        if band > 4 * target:
+            self.width /= 2
+        elif band < target // 4:
+            self.width *= 2
+        self.width = max(self.width, 4 * abs(kth - self.threshold), _TINY)
+        self.threshold = kth
+
+
+#: Smallest band half-width (keeps the band from collapsing to a point on constant scores).
+_TINY = 1e-30
+
+
+class _MaskedWeight(torch.autograd.Function):
+    """``W ⊙ M`` with the straight-through gradient ``∂L/∂s = sign(s) · W ⊙ ∂L/∂(W ⊙ M)`` in one node.
+
+    The same numbers, bit for bit, as ``weight * TopKMask.apply(scores.abs(), …)`` and
+    autograd's chain through the product, the identity and ``abs`` (multiplying by a sign is
+    exact), with fewer intermediate tensors.
+    """
+
+    @staticmethod
+    def forward(ctx, scores: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(scores, weight)
+        return weight * mask
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        scores, weight = ctx.saved_tensors
+        return grad * weight * scores.sign(), None, None
+
+
 class TopKMask(torch.autograd.Function):
     """Binary mask of the ``k`` largest entries of ``ranking``, with a straight-through gradient.
 
     Forward: ``M = 1`` on the ``k = kept_count(ranking.numel(), keep_fraction)`` largest entries
-    of the whole tensor, ``0`` elsewhere (exactly ``k`` ones, ties broken by ``torch.topk``),
+    of the whole tensor, ``0`` elsewhere (exactly ``k`` ones, ties by :func:`topk_mask`'s rule),
     in ``ranking``'s dtype so that it can multiply a weight. Backward: the incoming gradient is
     returned unchanged, as if ``M`` were ``ranking`` itself. This is ``GetSubnet`` of the
-    edge-popup code; :class:`SupermaskLinear` calls it on ``|scores|``.
+    edge-popup code, with one full ``torch.topk`` per call; the layers of this module compute
+    the same masks with a :class:`TopKSelector` and the same gradient with one fused node.
 
     Use it as ``TopKMask.apply(ranking, keep_fraction)``.
     """
@@ -110,9 +275,7 @@ class TopKMask(torch.autograd.Function):
     @staticmethod
     def forward(ctx, ranking: torch.Tensor, keep_fraction: float) -> torch.Tensor:
         k = kept_count(ranking.numel(), keep_fraction)
-        flat_mask = torch.zeros(ranking.numel(), dtype=ranking.dtype, device=ranking.device)
-        flat_mask[torch.topk(ranking.detach().flatten(), k, sorted=False).indices] = 1
-        return flat_mask.view_as(ranking)
+        return topk_mask(ranking, k).to(ranking.dtype)
 
     @staticmethod
     def backward(ctx, grad_mask: torch.Tensor) -> tuple[torch.Tensor, None]:
@@ -133,6 +296,8 @@ def _draw_weight(
         return signs * std
     if weight_init == "kaiming_uniform":
         return _draw_uniform(shape, math.sqrt(6.0 / fan_in), generator)  # variance 2/fan_in
+    if weight_init == "kaiming_normal":
+        return torch.randn(shape, generator=generator) * math.sqrt(2.0 / fan_in)
     return _draw_uniform(shape, 1.0, generator)  # "uniform": the U[−1, 1] of Theorem 1
 
 
@@ -151,12 +316,18 @@ class SupermaskLinear(nn.Module):
       standard deviation for ReLU): the "signed Kaiming constant" that worked best for
       Ramanujan et al.
     * ``"kaiming_uniform"`` — ``U[−√(6/fan_in), √(6/fan_in)]``, the same variance ``2/fan_in``.
+    * ``"kaiming_normal"`` — ``N(0, 2/fan_in)``, the law of the official code of Pensia et al.
+      (``nn.init.kaiming_normal_`` / ``normal_(std=√(2/fan_in))``).
     * ``"uniform"`` — ``U[−1, 1]``, the law of the random network in the paper's Theorem 1
       (chapter 4).
 
     Scores start as ``U[−1/√fan_in, 1/√fan_in]`` (PyTorch's default for ``nn.Linear``, as in
-    edge-popup's code); only their order matters to ``M``, their scale sets the pace of
-    learning.
+    edge-popup's code) unless ``score_bound`` is given; only their order matters to ``M``, their
+    scale sets the pace of learning.
+
+    ``M`` is recomputed at every forward pass by a :class:`TopKSelector` (exactly the entries
+    :func:`topk_mask` keeps, at a fraction of a full ``torch.topk``'s cost), and ``W ⊙ M`` and
+    its straight-through gradient are one autograd node.
 
     Args:
         in_features: input width, at least 1.
@@ -167,6 +338,10 @@ class SupermaskLinear(nn.Module):
         weight_init: one of :data:`WEIGHT_INITS`.
         generator: a CPU ``torch.Generator`` for the weights and scores; ``None`` uses torch's
             global generator.
+        fan_in: the ``fan_in`` of the weight law (default ``in_features``); the official code
+            of Pensia et al. draws the second matrix of its block layer with the fan-in of the
+            target layer, ``d_in``, not ``r·d_in``.
+        score_bound: scores start ``U[−score_bound, score_bound]`` (default ``1/√in_features``).
     """
 
     def __init__(
@@ -178,6 +353,8 @@ class SupermaskLinear(nn.Module):
         bias: bool = False,
         weight_init: str = "signed_constant",
         generator: torch.Generator | None = None,
+        fan_in: int | None = None,
+        score_bound: float | None = None,
     ) -> None:
         super().__init__()
         in_features = check_int("in_features", in_features, low=1)
@@ -190,14 +367,16 @@ class SupermaskLinear(nn.Module):
         self.keep_fraction = keep_fraction  # validated by the property setter
 
         shape = (out_features, in_features)
-        score_bound = 1.0 / math.sqrt(in_features)
+        fan_in = in_features if fan_in is None else check_int("fan_in", fan_in, low=1)
+        score_bound = (1.0 / math.sqrt(in_features) if score_bound is None
+                       else check_float("score_bound", score_bound, low=0.0, low_inclusive=False))
         self.weight = nn.Parameter(
-            _draw_weight(shape, in_features, weight_init, generator), requires_grad=False
+            _draw_weight(shape, fan_in, weight_init, generator), requires_grad=False
         )
         self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
         if bias:
             self.bias = nn.Parameter(
-                _draw_weight((out_features,), in_features, weight_init, generator), requires_grad=False
+                _draw_weight((out_features,), fan_in, weight_init, generator), requires_grad=False
             )
             self.bias_scores = nn.Parameter(_draw_uniform((out_features,), score_bound, generator))
         else:
@@ -213,8 +392,16 @@ class SupermaskLinear(nn.Module):
     def keep_fraction(self, value: float) -> None:
         self._keep_fraction = _check_keep_fraction(value)
 
-    def _soft_mask(self, scores: torch.Tensor) -> torch.Tensor:
-        return TopKMask.apply(scores.abs(), self.keep_fraction)
+    def _selector_for(self, name: str) -> TopKSelector:
+        # One selector per score tensor, created on first use (not a parameter or buffer).
+        selectors = self.__dict__.setdefault("_selectors", {})
+        return selectors.setdefault(name, TopKSelector())
+
+    def _mask_of(self, name: str) -> torch.Tensor:
+        scores = getattr(self, name)
+        with torch.no_grad():
+            k = kept_count(scores.numel(), self.keep_fraction)
+            return self._selector_for(name)(scores.abs(), k)
 
     def mask(self) -> torch.Tensor:
         """The current supermask ``M`` of the weight: a bool tensor shaped like ``weight``.
@@ -222,28 +409,26 @@ class SupermaskLinear(nn.Module):
         It can be passed to ``torch.nn.utils.prune.custom_from_mask`` on an ``nn.Linear``
         holding the same weight.
         """
-        with torch.no_grad():
-            return self._soft_mask(self.scores).bool()
+        return self._mask_of("scores")
 
     def bias_mask(self) -> torch.Tensor | None:
         """The supermask of the bias (bool, shape ``(out_features,)``), or ``None`` without bias."""
         if self.bias_scores is None:
             return None
-        with torch.no_grad():
-            return self._soft_mask(self.bias_scores).bool()
+        return self._mask_of("bias_scores")
 
     def effective_weight(self) -> torch.Tensor:
         """``W ⊙ M``, the weight the forward pass uses, differentiable with respect to the scores.
 
         Call ``.detach()`` on the result to inspect it without building a graph.
         """
-        return self.weight * self._soft_mask(self.scores)
+        return _MaskedWeight.apply(self.scores, self.weight, self.mask())
 
     def effective_bias(self) -> torch.Tensor | None:
         """The pruned bias ``b ⊙ M_b``, or ``None`` for a layer without bias."""
         if self.bias is None:
             return None
-        return self.bias * self._soft_mask(self.bias_scores)
+        return _MaskedWeight.apply(self.bias_scores, self.bias, self.bias_mask())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.linear(x, self.effective_weight(), self.effective_bias())
@@ -368,6 +553,8 @@ class SupermaskBlockExpand(nn.Module):
         keep_fraction: share of the entries kept, in ``(0, 1]``.
         weight_init: one of :data:`WEIGHT_INITS` (fan-in 1: each unit sees one input).
         generator: a CPU ``torch.Generator`` (``None``: torch's global one).
+        score_bound: scores start ``U[−score_bound, score_bound]`` (default 1; the official code
+            of Pensia et al. uses √2).
     """
 
     def __init__(
@@ -378,6 +565,7 @@ class SupermaskBlockExpand(nn.Module):
         keep_fraction: float,
         weight_init: str = "signed_constant",
         generator: torch.Generator | None = None,
+        score_bound: float = 1.0,
     ) -> None:
         super().__init__()
         self.in_features = check_int("in_features", in_features, low=1)
@@ -388,19 +576,20 @@ class SupermaskBlockExpand(nn.Module):
         self.keep_fraction = keep_fraction
         shape = (self.in_features, self.redundancy)
         self.weight = nn.Parameter(_draw_weight(shape, 1, weight_init, generator), requires_grad=False)
-        self.scores = nn.Parameter(_draw_uniform(shape, 1.0, generator))
+        score_bound = check_float("score_bound", score_bound, low=0.0, low_inclusive=False)
+        self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
 
     # The same kept share and top-k selection as SupermaskLinear.
     keep_fraction = SupermaskLinear.keep_fraction
-    _soft_mask = SupermaskLinear._soft_mask
+    _selector_for = SupermaskLinear._selector_for
+    _mask_of = SupermaskLinear._mask_of
 
     def mask(self) -> torch.Tensor:
         """The current supermask, bool, shape ``(in_features, redundancy)``."""
-        with torch.no_grad():
-            return self._soft_mask(self.scores).bool()
+        return self._mask_of("scores")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        effective = self.weight * self._soft_mask(self.scores)
+        effective = _MaskedWeight.apply(self.scores, self.weight, self.mask())
         return (x.unsqueeze(-1) * effective).flatten(start_dim=-2)
 
     def extra_repr(self) -> str:
@@ -420,6 +609,7 @@ def experiment2_network(
     wide_hidden: Sequence[int] | None = None,
     weight_init: str = "signed_constant",
     generator: torch.Generator | None = None,
+    official_init: bool = False,
 ) -> nn.Sequential:
     """One of the paper's Experiment-2 random networks, pruned by edge-popup (chapter 6).
 
@@ -444,8 +634,19 @@ def experiment2_network(
         wide_hidden: hidden widths of the wide network (required for ``"wide"``).
         weight_init: law of the frozen random weights, one of :data:`WEIGHT_INITS`.
         generator: a CPU ``torch.Generator`` for all weights and scores.
+        official_init: draw weights and scores as the official code of Pensia et al. does
+            (``pruning/utils/red_fc.py`` and ``pruning/utils/subnet.py`` of
+            ``acnagle/optimal-lottery-tickets``): weights ``N(0, 2/fan_in)``; in the block
+            construction the first matrix has fan-in 1 and scores ``U[−√2, √2]``, the second
+            the fan-in ``d_in`` of the target layer (not ``r·d_in``) and scores
+            ``U[−√(2/d_in), √(2/d_in)]``; the wide network's scores ``U[−1/√fan_in,
+            1/√fan_in]``. Overrides ``weight_init``.
     """
     structure = check_choice("structure", structure, STRUCTURES)
+    if not isinstance(official_init, bool):
+        raise TypeError(f"official_init must be True or False; got {official_init!r}")
+    if official_init:
+        weight_init = "kaiming_normal"
     widths = _check_widths(widths)
     generator = _check_generator(generator)
     layers: list[nn.Module] = []
@@ -457,15 +658,45 @@ def experiment2_network(
                             weight_init=weight_init, generator=generator)
     redundancy = check_int("redundancy", redundancy, low=1)
     for i, (d_in, d_out) in enumerate(zip(widths[:-1], widths[1:])):
+        official = {"score_bound": math.sqrt(2.0 / d_in), "fan_in": d_in} if official_init else {}
         layers.append(SupermaskBlockExpand(d_in, redundancy, keep_fraction=keep_fraction,
-                                           weight_init=weight_init, generator=generator))
+                                           weight_init=weight_init, generator=generator,
+                                           score_bound=math.sqrt(2.0) if official_init else 1.0))
         if structure == "ours_relu":
             layers.append(nn.ReLU())
         layers.append(SupermaskLinear(d_in * redundancy, d_out, keep_fraction=keep_fraction,
-                                      weight_init=weight_init, generator=generator))
+                                      weight_init=weight_init, generator=generator, **official))
         if i < len(widths) - 2:
             layers.append(nn.ReLU())
     return nn.Sequential(*layers)
+
+
+def lenet5_features(*, generator: torch.Generator | None = None) -> nn.Sequential:
+    """The convolutional part of LeNet-5 with random, frozen weights: MNIST image → 400 features.
+
+    ``(N, 784)`` → ``(N, 1, 28, 28)`` → conv 5×5, 6 channels, padding 2 → ReLU → max-pool 2 →
+    conv 5×5, 16 channels → ReLU → max-pool 2 → ``(N, 400)``, bias-free, as ``LeNet5`` in the
+    official code of Pensia et al. (``pruning/models/baseline.py``), whose convolutions keep
+    PyTorch's default initialisation ``U[−1/√fan_in, 1/√fan_in]`` (``fan_in`` = input channels
+    × 25) and are never trained (``requires_grad=False``). The official code trains the dense
+    LeNet-5 with these convolutions frozen and loads them into every pruned variant, so one
+    call here, shared by every variant of a run, plays that role (chapter 6). Put it in front
+    of a network on the 400 features, e.g. ``nn.Sequential(features, experiment2_network(...,
+    (400, 120, 84, 10), ...))``.
+
+    Args:
+        generator: a CPU ``torch.Generator`` for the convolution weights (``None``: global).
+    """
+    generator = _check_generator(generator)
+    conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2, bias=False)
+    conv2 = nn.Conv2d(6, 16, kernel_size=5, bias=False)
+    for conv in (conv1, conv2):
+        fan_in = conv.in_channels * conv.kernel_size[0] * conv.kernel_size[1]
+        conv.weight = nn.Parameter(
+            _draw_uniform(tuple(conv.weight.shape), 1.0 / math.sqrt(fan_in), generator), requires_grad=False
+        )
+    return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), conv1, nn.ReLU(), nn.MaxPool2d(2, 2),
+                         conv2, nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten())
 
 
 def count_weights(model: nn.Module) -> int:
@@ -584,6 +815,7 @@ def train(
     device: str | torch.device | None = None,
     seed: int = 0,
     progress: bool = True,
+    cosine_unit: str = "step",
 ) -> TrainingHistory:
     """Train ``model`` on ``data`` by minimising the cross-entropy with mini-batch SGD or Adam.
 
@@ -610,6 +842,10 @@ def train(
         device: where to train; ``None`` means CUDA when available, else CPU.
         seed: seed of the mini-batch order, an integer in ``[0, 2**63 - 1]``.
         progress: show a ``tqdm`` bar over the epochs.
+        cosine_unit: ``"step"`` moves the cosine after every mini-batch (``t`` counts steps, as
+            above); ``"epoch"`` moves it after every epoch, ``lr · (1 + cos(π e / E))/2`` during
+            epoch ``e = 0, …, E − 1``, as the official code of Pensia et al. does
+            (``CosineAnnealingLR(T_max=epochs)`` stepped once per epoch).
 
     Returns:
         A :class:`TrainingHistory` with per-epoch training loss, test accuracy and time.
@@ -630,6 +866,7 @@ def train(
         raise TypeError(f"cosine must be True or False; got {cosine!r}")
     device = resolve_device(device)
     seed = check_int("seed", seed, low=0, high=2**63 - 1)
+    cosine_unit = check_choice("cosine_unit", cosine_unit, ("step", "epoch"))
     trainable = [p for p in model.parameters() if p.requires_grad]
     if not trainable:
         raise ValueError("model has no parameter with requires_grad=True: there is nothing to train")
@@ -642,8 +879,10 @@ def train(
         opt = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     else:
         opt = torch.optim.Adam(trainable, lr=lr, weight_decay=weight_decay)
+    per_step = cosine_unit == "step"
     schedule = (
-        torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch) if cosine else None
+        torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch if per_step else epochs)
+        if cosine else None
     )
     order_rng = torch.Generator().manual_seed(seed)
 
@@ -660,9 +899,11 @@ def train(
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            if schedule is not None:
+            if schedule is not None and per_step:
                 schedule.step()
             loss_sum += loss.detach()
+        if schedule is not None and not per_step:
+            schedule.step()
         losses.append(float(loss_sum) / steps_per_epoch)
         accuracies.append(accuracy(model, data.X_test, data.y_test))
         seconds.append(time.perf_counter() - start_time)
