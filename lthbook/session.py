@@ -2,7 +2,8 @@
 
 It seeds every random number generator the chapters use (Python, NumPy, torch on CPU and CUDA),
 picks the device (CUDA when available, else CPU), sets the book's figure style, and prints the
-versions a reader needs to report a problem. Without a GPU it says how to get one in Colab.
+versions a reader needs to report a problem. In Colab without a GPU it says that none is needed
+(a GPU is optional: it only shortens the longer runs of chapters 2 and 6).
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from ._validation import check_int, resolve_device
 __all__ = ["setup", "SessionInfo", "in_colab"]
 
 _COLAB_GPU_HINT = (
-    "No GPU: everything in this book runs on the CPU. For the larger runs, switch Colab to a GPU:"
-    " Runtime > Change runtime type > Hardware accelerator: T4 GPU, then run all cells again."
+    "Running on the CPU, which is all this book needs: every chapter, student notebook and problem set"
+    " runs on it. A GPU is optional and only shortens the longer runs of chapters 2 and 6 (in Colab:"
+    " Runtime > Change runtime type > T4 GPU, then run all cells again)."
 )
 
 
@@ -49,7 +51,8 @@ def setup(seed: int = 0, *, device: str | torch.device | None = None, verbose: b
     Args:
         seed: a non-negative integer below 2**32 (NumPy's limit), used for every generator.
         device: ``None`` for CUDA when available else CPU, or an explicit device.
-        verbose: print one line of versions and the device (and a GPU hint on Colab without one).
+        verbose: print one line of versions and the device (and, in Colab without a GPU, that
+            none is needed).
 
     Returns:
         A :class:`~lthbook.session.SessionInfo` with the seed, the device and the versions.

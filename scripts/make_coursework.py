@@ -30,6 +30,7 @@ Usage::
     python scripts/make_coursework.py            # regenerate everything
     python scripts/make_coursework.py --check    # report stale generated files, change nothing
     python scripts/make_coursework.py --students # only the student notebooks (fast)
+    python scripts/make_coursework.py --problem-sets  # only the problem sets (with --check too)
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ import sync_setup_cells  # noqa: E402
 
 STUDENT_LINK_MARKER = "<!-- student-version -->"
 PROBLEM_SET_SETUP_MARKER = "# Set-up (problem set)."
+GRADER_WITH_PATH = re.compile(r"^\s*\w+\s*=\s*otter\.Notebook\(\s*[^)\s]", re.MULTILINE)
 SOLUTION_MARKERS = {"# BEGIN SOLUTION": True, "# END SOLUTION": False}  # otter's raw block cells
 EXERCISE_START = re.compile(r"^```\{exercise-start\}\s*\n:label:\s*(\S+)", re.MULTILINE)
 SOLUTION_START = re.compile(r"^```\{solution-start\}\s+(\S+)")
@@ -116,12 +118,18 @@ def problem_set_setup_source(name: str, cell_source: str) -> str:
     """The master's set-up cell with the Colab install lines inserted after its first line.
 
     In Colab it installs ``lthbook`` without dependencies (Colab's own torch stays), otter-grader,
-    and this problem set's public tests (a shallow clone of the repository at the release tag);
-    elsewhere it only imports.
+    and this problem set's public tests (from the repository's archive at the release tag) into
+    ``tests/``; elsewhere it only imports. The master's own lines must build the grader as
+    ``otter.Notebook()``, without the notebook's path, which otter would read and Colab lacks.
     """
     lines = cell_source.splitlines()
     if not lines or lines[0].strip() != PROBLEM_SET_SETUP_MARKER:
         raise CourseworkError(f"{name}: the first code cell must start with {PROBLEM_SET_SETUP_MARKER!r}")
+    if GRADER_WITH_PATH.search(cell_source):
+        # otter 7 reads the notebook at that path when the grader is built; in Colab the notebook
+        # (opened from GitHub or from a Drive copy) is not a file of the working directory.
+        raise CourseworkError(f"{name}: build the grader as otter.Notebook(), without the notebook's path "
+                              "(in Colab that file does not exist and the set-up cell would fail)")
     url, tag = sync_setup_cells.repository_url(), release_tag()
     colab = [
         PROBLEM_SET_SETUP_MARKER + " In Colab it installs the book's package `lthbook` (without",
@@ -640,19 +648,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report stale generated files, change nothing")
     parser.add_argument("--students", action="store_true", help="only the student notebooks")
+    parser.add_argument("--problem-sets", action="store_true", help="only the problem sets")
     parser.add_argument("--no-run-tests", action="store_true", help="otter assign without running the tests")
     args = parser.parse_args(argv)
+    if args.students and args.problem_sets:
+        parser.error("--students and --problem-sets exclude each other (give neither for both)")
     if args.check:
-        stale = stale_files(problem_sets=not args.students)
+        stale = (stale_files(students=False) if args.problem_sets
+                 else stale_files(problem_sets=not args.students))
         for name in stale:
             print(f"stale: {name}")
         if stale:
             print("Regenerate with: python scripts/make_coursework.py")
         return 1 if stale else 0
-    for chapter in refresh_student_links(check=False):
-        print(f"updated the student-version link: {chapter.relative_to(ROOT)}")
-    for path in build_student_notebooks(STUDENT_DIR):
-        print(f"student notebook: {path.relative_to(ROOT)}")
+    if not args.problem_sets:
+        for chapter in refresh_student_links(check=False):
+            print(f"updated the student-version link: {chapter.relative_to(ROOT)}")
+        for path in build_student_notebooks(STUDENT_DIR):
+            print(f"student notebook: {path.relative_to(ROOT)}")
     if not args.students:
         for path in build_problem_sets(ASSIGNMENTS_DIR, PRIVATE_DIR, run_tests=not args.no_run_tests):
             print(f"problem set: {path.relative_to(ROOT)} (students), "

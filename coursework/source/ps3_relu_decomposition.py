@@ -49,9 +49,9 @@
 # | 2. From weight gadgets to a neuron on the unit ball | derivation | 3 |
 # | 3. Running a pruned gadget on a batch of inputs | implementation | 2 |
 # | 4. Pruning a gadget with two SubsetSum instances | implementation | 3 |
-# | 5. The worse of two halves, and what non-negative inputs save | interpretation | 3 |
+# | 5. The worse of two halves, and what non-negative inputs save | interpretation | 4 |
 #
-# Total: 13 points (10 autograded, 3 graded by hand). Estimated time: 60–90 minutes.
+# Total: 14 points (10 autograded, 4 graded by hand). Estimated time: 60–90 minutes.
 
 # %%
 # Set-up (problem set).
@@ -65,7 +65,9 @@ import lthbook
 from lthbook import gadgets, subset_sum
 
 session = lthbook.setup(seed=0)
-grader = otter.Notebook("ps3_relu_decomposition.ipynb")
+# No notebook path: in Colab the notebook is not a file of the working directory, and
+# otter.Notebook("name.ipynb") would fail to read it. The checks need only tests/.
+grader = otter.Notebook()
 
 # %% [raw]
 # # BEGIN QUESTION
@@ -197,11 +199,13 @@ test_q1_worst_x(q1_worst_x)
 # $$
 #
 # Compute its exact error $\sup_{\lVert x \rVert_2 \le 1} |w^\top x - g_S(x)|$ and store it in
-# `q2_exact`. (Hint: one input $x$ chooses one sign per coordinate, and the total error has one
-# sign too. Is the bound of (a), with $\eta = \max_j \max(|r^+_j|, |r^-_j|)$, or the bound
-# $\lVert e \rVert_2$ with $e_j = \max(|r^+_j|, |r^-_j|)$, attained here?)
+# `q2_exact`. Then do the same for the gadget whose residuals are the negatives of these,
+# $-r^+$ and $-r^-$, and store its exact error in `q2_exact_negated`. (Hint: one input $x$
+# chooses one sign per coordinate, and the total error has one sign too. Is the bound of (a),
+# with $\eta = \max_j \max(|r^+_j|, |r^-_j|)$, or the bound $\lVert e \rVert_2$ with
+# $e_j = \max(|r^+_j|, |r^-_j|)$, attained here?)
 #
-# Both answers are Python floats.
+# All three answers are Python floats.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -219,8 +223,18 @@ q2_bound = q2_eta * math.sqrt(q2_d)  # SOLUTION
 # BEGIN SOLUTION NO PROMPT
 # (b) The largest value of g_S - f is ||max(r+, r-)_+||_2 and that of f - g_S is
 #     ||(-min(r+, r-))_+||_2 (each sign of x_j picks q_j; Cauchy-Schwarz over t = |x| >= 0).
+#     Negating the residuals swaps these two norms, so the exact error is the same; an answer
+#     that keeps only one sign of the error gets one of the two right.
+
+
+def sup_error(r_plus, r_minus):
+    high, low = np.maximum(r_plus, r_minus), np.minimum(r_plus, r_minus)
+    return float(max(np.linalg.norm(np.maximum(high, 0.0)), np.linalg.norm(np.maximum(-low, 0.0))))
+
+
 # END SOLUTION
-q2_exact = float(max(np.linalg.norm(np.maximum(np.maximum(q2_r_plus, q2_r_minus), 0.0)), np.linalg.norm(np.maximum(-np.minimum(q2_r_plus, q2_r_minus), 0.0))))  # SOLUTION
+q2_exact = sup_error(q2_r_plus, q2_r_minus)  # SOLUTION
+q2_exact_negated = sup_error(-q2_r_plus, -q2_r_minus)  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -231,14 +245,14 @@ q2_exact = float(max(np.linalg.norm(np.maximum(np.maximum(q2_r_plus, q2_r_minus)
 # %%
 """ # BEGIN TEST CONFIG
 points: 0
-failure_message: q2_bound and q2_exact must be finite, positive Python floats.
+failure_message: q2_bound, q2_exact and q2_exact_negated must be finite, positive Python floats.
 """ # END TEST CONFIG
-def test_q2_format(q2_bound, q2_exact):
+def test_q2_format(q2_bound, q2_exact, q2_exact_negated):
     import math
-    for name, value in (("q2_bound", q2_bound), ("q2_exact", q2_exact)):
+    for name, value in (("q2_bound", q2_bound), ("q2_exact", q2_exact), ("q2_exact_negated", q2_exact_negated)):
         assert isinstance(value, float), f"{name} should be a float; got {type(value).__name__}"
         assert math.isfinite(value) and value > 0, f"{name} should be finite and > 0"
-test_q2_format(q2_bound, q2_exact)
+test_q2_format(q2_bound, q2_exact, q2_exact_negated)
 
 # %%
 """ # BEGIN TEST CONFIG
@@ -261,8 +275,8 @@ test_q2_bound(q2_bound)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 1.5
-failure_message: Not the exact sup error. It is at most the bound ||e||_2 and is not always equal to it; maximise over the 2^d sign patterns of x and over both signs of the error.
+points: 0.75
+failure_message: q2_exact is not the exact sup error of the gadget with residuals r+ and r-. It is at most the bound ||e||_2 and is not always equal to it; maximise over the 2^d sign patterns of x and over both signs of the error.
 """ # END TEST CONFIG
 def test_q2_exact(q2_exact):
     import itertools
@@ -292,6 +306,43 @@ def test_q2_exact(q2_exact):
         "that is the bound ||e||_2, which this neuron does not attain")
     assert math.isclose(q2_exact, library, rel_tol=1e-9), "q2_exact is not the exact sup error"
 test_q2_exact(q2_exact)
+
+# %%
+""" # BEGIN TEST CONFIG
+hidden: true
+points: 0.75
+failure_message: q2_exact_negated is not the exact sup error of the gadget with residuals -r+ and -r-. The error has two signs, and for these residuals the other one dominates; maximise over both.
+""" # END TEST CONFIG
+def test_q2_exact_negated(q2_exact_negated):
+    import itertools
+    import math
+    import torch
+    from lthbook import gadgets
+    r_plus = -torch.tensor([0.03, -0.02, 0.01, -0.04], dtype=torch.float64)
+    r_minus = -torch.tensor([-0.01, 0.05, 0.02, -0.03], dtype=torch.float64)
+    # The residuals negated: the other sign of the error dominates, which separates answers that
+    # maximise only one sign.
+    d = len(r_plus)
+    # Independent route: for a sign pattern s, the error is sum_j t_j q_j(s) with t = |x| >= 0,
+    # ||t|| <= 1, whose sup in absolute value is max(||q_+||, ||q_-||).
+    brute = 0.0
+    for signs in itertools.product((True, False), repeat=d):
+        q = torch.where(torch.tensor(signs), r_plus, r_minus)
+        brute = max(brute, q.clamp(min=0).norm().item(), (-q).clamp(min=0).norm().item())
+    # lthbook's route: a neuron gadget whose block j has units u = (1, -1) with these residuals.
+    w = torch.tensor([0.5, -0.5, 0.1, 0.7], dtype=torch.float64)
+    u = torch.tensor([[1.0, -1.0]] * d, dtype=torch.float64)
+    v = torch.stack([w + r_plus, r_minus - w], dim=1)
+    keep = torch.ones(d, 2, dtype=torch.bool)
+    block = gadgets.WeightGadget(u=u, v=v, w=w, first_mask=keep, second_mask=keep,
+                                 positive_residual=r_plus, negative_residual=r_minus)
+    library = gadgets.neuron_sup_error(gadgets.NeuronGadget(blocks=block))
+    assert math.isclose(brute, library, rel_tol=1e-12)
+    e_norm = torch.maximum(r_plus.abs(), r_minus.abs()).norm().item()
+    assert not math.isclose(q2_exact_negated, e_norm, rel_tol=1e-6), (
+        "that is the bound ||e||_2, which this neuron does not attain")
+    assert math.isclose(q2_exact_negated, library, rel_tol=1e-9), "q2_exact_negated is not the exact sup error"
+test_q2_exact_negated(q2_exact_negated)
 
 # %% [raw]
 # # END TESTS
@@ -553,11 +604,11 @@ test_q4_edge_cases(prune_gadget_by_subset_sum)
 # # BEGIN QUESTION
 # name: q5
 # manual: true
-# points: 3
+# points: 4
 
 # %% [markdown]
-# **Question 5 (interpretation, 3 points).** Answer in a short paragraph or two (about 200–300
-# words), in the notation of the chapter.
+# **Question 5 (interpretation, 4 points).** Answer in a short paragraph or two (about 200–300
+# words), in the notation of the chapter. Each of (i) and (ii) is worth 2 points.
 #
 # (i) By the chapter's lemma, the least sup error of a pruned weight gadget over $x \in [-1, 1]$ is
 # $\max(|r^+|, |r^-|)$, the **larger** of the optimal errors of its two SubsetSum halves, not their
@@ -604,15 +655,16 @@ test_q4_edge_cases(prune_gadget_by_subset_sum)
 # weights drawn with $u_k \ge 0$ (e.g. $U[0, 1]$) for such layers: a different random network from
 # the theorem's.
 #
-# **Rubric (3 points).** 1 point for (i): half a point for why the maximum: the halves serve
+# **Rubric (4 points).** (i), 2 points: 1 point for why the worse half decides: the halves serve
 # disjoint signs of $x$ (only $P$ fires for $x \ge 0$, only $N$ for $x < 0$), the error is
 # $x\, r^+$ on one side and $(-x)\, r^-$ on the other, largest at $x = \pm 1$, so no input lets one
-# half make up for the other; half a point for the decay: each half has about $n$ coefficients
-# ($\mathrm{Binomial}(2n, \tfrac12)$), so the error decays at the rate of an instance with $n$
-# coefficients, not $2n$, and taking the larger of two costs only a constant (at most twice the
-# failure probability, a constant number of units; the fluctuation of the half sizes is of lower
-# order). 1 point for (ii), first part: on $x \ge 0$ the negative half never fires, so only the
-# instance of $P$ with target $w$ is needed, one per weight instead of two. 1 point for (ii), second
+# half make up for the other; 1 point for the decay and the cost of the maximum: each half has
+# about $n$ coefficients ($\mathrm{Binomial}(2n, \tfrac12)$), so the error decays at the rate of an
+# instance with $n$ coefficients, not $2n$, and taking the larger of two errors costs only a
+# constant (at most twice the failure probability, a constant number of units; the fluctuation of
+# the half sizes is of lower order); half of this point if only one of the two is right. (ii),
+# 2 points: 1 point for the first part: on $x \ge 0$ the negative half never fires, so only the
+# instance of $P$ with target $w$ is needed, one per weight instead of two; 1 point for the second
 # part: with i.i.d. signs only about half of the $n$ units have $u_k > 0$, so the instance has about
 # $n/2$ coefficients, like each half of the $2n$-unit gadget; since the error is governed by the
 # coefficients per instance, the width for a given $\varepsilon$ is about the same (a constant

@@ -66,7 +66,9 @@ import otter
 import lthbook
 
 session = lthbook.setup(seed=0)
-grader = otter.Notebook("ps5_lower_bound.ipynb")
+# No notebook path: in Colab the notebook is not a file of the working directory, and
+# otter.Notebook("name.ipynb") would fail to read it. The checks need only tests/.
+grader = otter.Notebook()
 
 # %% [raw]
 # # BEGIN QUESTION
@@ -84,6 +86,7 @@ grader = otter.Notebook("ps5_lower_bound.ipynb")
 #
 # (b) A depth-2 network $\mathbb{R}^d \to \mathbb{R}^w \to \mathbb{R}^d$ (no biases) has
 # $m = 2dw$ weights. Let `q1_width` be the least hidden width $w$ that the bound of (a) allows.
+# It is graded against your own `q1_m`, so a slip in (a) costs only (a)'s point.
 #
 # Both are whole numbers (`int`). Work them out with `math`, in exact integer arithmetic
 # where it matters. *Hint:* "least $m$ with $2^m \ge X$" is $\lceil \log_2 X \rceil$.
@@ -136,12 +139,18 @@ test_q1_m(q1_m)
 """ # BEGIN TEST CONFIG
 hidden: true
 points: 1
-failure_message: q1_width is not the least w with 2dw >= the bound of (a). Round m/(2d) up, and only once.
+failure_message: q1_width is not the least w with 2dw >= your q1_m (graded against your own answer to (a)). Round m/(2d) up, and only once.
 """ # END TEST CONFIG
-def test_q1_width(q1_width):
+def test_q1_width(q1_width, q1_m):
+    import numbers
     from lthbook import lower_bound
-    assert q1_width == lower_bound.min_width_depth2(10, 2.0**-6), "q1_width is not the least depth-2 width"
-test_q1_width(q1_width)
+    d = 10
+    if isinstance(q1_m, numbers.Integral) and not isinstance(q1_m, bool) and q1_m > 0:
+        expected = -(-int(q1_m) // (2 * d))  # the least w with 2 d w >= the student's own m
+    else:
+        expected = lower_bound.min_width_depth2(d, 2.0**-6)
+    assert q1_width == expected, "q1_width is not the least depth-2 width for your q1_m"
+test_q1_width(q1_width, q1_m)
 
 # %% [raw]
 # # END TESTS
@@ -391,7 +400,12 @@ test_q3_random(log2_subnetwork_count)
 #    $2^h$ different pairs $(a_S, b_S)$; work with those (the candidate list of fact 2 grows
 #    with the square of their number).
 #
-# Do not sample $w$ on a grid: a grid only gives a lower bound on the supremum.
+# Do not sample $w$ on a grid: a grid only gives a lower bound on the supremum. Do not call
+# `lthbook.lower_bound` or `lthbook.subset_sum` inside your function: `best_sup_error_over_targets`,
+# `scalar_gadget_subnetworks` and `scalar_gadget_subset_sum_error` compute $E(u, v)$ directly (the
+# hidden tests compare with them, and refuse them inside your function). The hidden tests use
+# gadgets whose worst target $w$ lies strictly inside $(-1, 1)$ as well as at $w = \pm 1$, and give
+# each call a minute.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -458,22 +472,125 @@ test_q4_fixed(scalar_cover_error)
 # %%
 """ # BEGIN TEST CONFIG
 hidden: true
-points: 2
-failure_message: scalar_cover_error differs from the exact best error over all masks on random gadgets (h = 1..6). Check the candidates of fact 2 and the sign of b_S = -g_S(-1).
+points: 1.5
+failure_message: scalar_cover_error is wrong on gadgets whose worst target w lies strictly inside (−1, 1), or too slow (a minute per gadget), or it calls lthbook.lower_bound or lthbook.subset_sum. Checking only w = ±1, or a grid of w, is not enough; use the crossing points of fact 2, over the distinct pairs (a_S, b_S) of fact 3.
+""" # END TEST CONFIG
+def test_q4_interior(scalar_cover_error):
+    import math
+    import numpy as np
+    from lthbook import lower_bound
+    import contextlib
+    import os
+    import signal
+    import threading
+    import lthbook.subset_sum as subset_sum
+
+    @contextlib.contextmanager
+    def graded_call():
+        """No package function that computes the answer, and a time limit (Unix, main thread)."""
+        banned = [(lower_bound, name) for name in ("best_sup_error_over_targets", "scalar_gadget_subnetworks",
+                                                   "scalar_gadget_subset_sum_error", "enumerate_subnetworks")]
+        banned += [(subset_sum, name) for name in ("worst_case_error", "solve", "brute_force")]
+        saved = [(module, name, getattr(module, name)) for module, name in banned]
+
+        def refuse(*args, **kwargs):
+            raise RuntimeError("do not call lthbook.lower_bound or lthbook.subset_sum inside scalar_cover_error")
+
+        limit = float(os.environ.get("LTHBOOK_GRADING_TIME_LIMIT", "60"))
+
+        def too_slow(signum, frame):
+            raise TimeoutError(f"scalar_cover_error took more than {limit:g} s on one gadget")
+
+        timed = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+        for module, name in banned:
+            setattr(module, name, refuse)
+        if timed:
+            previous = signal.signal(signal.SIGALRM, too_slow)
+            signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            yield
+        finally:
+            if timed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+            for module, name, function in saved:
+                setattr(module, name, function)
+
+    # Gadgets with units of both signs and larger second-layer weights, kept only when the worst
+    # target lies strictly inside (-1, 1), with an error well above those at w = -1 and w = 1.
+    rng = np.random.default_rng(7)
+    cases = []
+    while len(cases) < 6:
+        h = int(rng.integers(4, 7))
+        u = rng.uniform(0.3, 1.0, h) * np.where(np.arange(h) % 2 == 0, 1.0, -1.0)
+        v = rng.uniform(-2.5, 2.5, h)
+        subnetworks = lower_bound.scalar_gadget_subnetworks(u, v, device="cpu")
+        best = lower_bound.best_sup_error_over_targets(subnetworks)
+        at_ends = max(lower_bound.best_sup_error_over_targets(subnetworks, w, w).error for w in (-1.0, 1.0))
+        if best.error > at_ends + 1e-3:
+            cases.append((u, v, best.error))
+    for u, v, expected in cases:
+        with graded_call():
+            got = scalar_cover_error(u.copy(), v.copy())
+        assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (
+            f"wrong error for a gadget with h = {len(u)} whose worst target is inside (-1, 1)")
+test_q4_interior(scalar_cover_error)
+
+# %%
+""" # BEGIN TEST CONFIG
+hidden: true
+points: 0.5
+failure_message: scalar_cover_error is wrong on random U[−1, 1] gadgets (h = 1..6), whose worst target is usually w = ±1, or too slow, or it calls lthbook.lower_bound or lthbook.subset_sum. Check fact 1 and the ends w = ±1 of the candidate list.
 """ # END TEST CONFIG
 def test_q4_random(scalar_cover_error):
     import math
     import numpy as np
     from lthbook import lower_bound
-    rng = np.random.default_rng(7)
-    for h in (1, 2, 3, 4, 5, 6, 6, 6):
+    import contextlib
+    import os
+    import signal
+    import threading
+    import lthbook.subset_sum as subset_sum
+
+    @contextlib.contextmanager
+    def graded_call():
+        """No package function that computes the answer, and a time limit (Unix, main thread)."""
+        banned = [(lower_bound, name) for name in ("best_sup_error_over_targets", "scalar_gadget_subnetworks",
+                                                   "scalar_gadget_subset_sum_error", "enumerate_subnetworks")]
+        banned += [(subset_sum, name) for name in ("worst_case_error", "solve", "brute_force")]
+        saved = [(module, name, getattr(module, name)) for module, name in banned]
+
+        def refuse(*args, **kwargs):
+            raise RuntimeError("do not call lthbook.lower_bound or lthbook.subset_sum inside scalar_cover_error")
+
+        limit = float(os.environ.get("LTHBOOK_GRADING_TIME_LIMIT", "60"))
+
+        def too_slow(signum, frame):
+            raise TimeoutError(f"scalar_cover_error took more than {limit:g} s on one gadget")
+
+        timed = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+        for module, name in banned:
+            setattr(module, name, refuse)
+        if timed:
+            previous = signal.signal(signal.SIGALRM, too_slow)
+            signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            yield
+        finally:
+            if timed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+            for module, name, function in saved:
+                setattr(module, name, function)
+
+    rng = np.random.default_rng(8)
+    for h in (1, 2, 3, 4, 5, 6):
         u = rng.uniform(-1.0, 1.0, h)
         v = rng.uniform(-1.0, 1.0, h)
-        if h == 6:
-            v = v * 3.0  # larger coefficients, so that the interior of [-1, 1] is served too
         expected = lower_bound.best_sup_error_over_targets(
             lower_bound.scalar_gadget_subnetworks(u, v, device="cpu")).error
-        got = scalar_cover_error(u, v)
+        with graded_call():
+            got = scalar_cover_error(u.copy(), v.copy())
         assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), f"wrong error for a random gadget, h = {h}"
 test_q4_random(scalar_cover_error)
 
@@ -504,11 +621,14 @@ print("largest m measured in chapter 5:  ", 16)
 # network passes both counting thresholds printed above by a wide margin, yet the share of
 # random targets $W \in B$ that its subnetworks serve within $\varepsilon$ stays small, with no
 # transition at the thresholds. (a) Explain why this does not contradict the counting theorem,
-# and what the theorem does and does not assert. (b) For depth-2 networks the theorem gives
-# width $w = \Omega(d \log(1/\varepsilon))$, and Theorem 1 builds width
-# $O(d \log(d l/\varepsilon))$ per target layer. Up to which factors is Theorem 1's width optimal,
-# and in which regime of $\varepsilon$ versus $d l$ is it optimal up to a constant? Answer in
-# 6 to 10 sentences.
+# and what the theorem does and does not assert; give at least one reason why this random
+# network needs far more parameters than the threshold. (b) Take one target layer, $l = 1$
+# ($x \mapsto Wx$ with $W \in B$), so that Theorem 1's random network has depth 2 like the networks
+# of the lower bound, and a fixed failure probability $\delta$ (say $0.05$). The counting theorem
+# gives hidden width $w = \Omega(d \log(1/\varepsilon))$ for depth-2 networks, and Theorem 1
+# builds width $O(d \log(d/\varepsilon))$. Up to which factor is Theorem 1's width optimal here,
+# and in which regime of $\varepsilon$ versus $d$ is it optimal up to a constant? Answer in 6 to 10
+# sentences.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -526,25 +646,27 @@ print("largest m measured in chapter 5:  ", 16)
 # there are far fewer than $2^m$ distinct functions; and the sufficient size of Theorem 1 carries
 # the SubsetSum constant $C$ and a $\log(d l)$ from the union bound, which at $m \le 16$ is
 # everything. Sufficiency is a separate theorem (chapters 2 to 4), asymptotic with its own
-# constants. (b) The ratio of the two widths is
-# $\log(d l/\varepsilon)/\log(1/\varepsilon) = 1 + \log(d l)/\log(1/\varepsilon)$, so Theorem 1 is
-# optimal up to a constant factor and the additive $\log(d l)$ term (the union bound over the
-# $d^2 l$ weights; chapter 5's ratio plot grows linearly in $\log d$). When
-# $\varepsilon \le (d l)^{-c}$ for a constant $c > 0$, $\log(d l) \le \tfrac1c \log(1/\varepsilon)$
-# and the width is optimal up to a constant; for fixed $\varepsilon$ and growing $d l$ the gap is
-# a factor $\Theta(\log(d l))$, which the paper neither closes nor proves necessary. (The
-# lower bound is for one linear layer, so it also says nothing about the dependence on $l$.)
+# constants. (b) With $l = 1$ and $\delta$ fixed, Theorem 1's $n$ is $O(\log(d/\min(\varepsilon,
+# \delta)))$ $= O(\log(d/\varepsilon))$, a width $O(d \log(d/\varepsilon))$. The ratio of the two
+# widths is $\log(d/\varepsilon)/\log(1/\varepsilon) = 1 + \log d/\log(1/\varepsilon)$, so
+# Theorem 1 is optimal up to a constant factor and the additive $\log d$ term (the union bound
+# over the $d^2$ weights; chapter 5's ratio plot grows linearly in $\log d$). When
+# $\varepsilon \le d^{-c}$ for a constant $c > 0$, $\log d \le \tfrac1c \log(1/\varepsilon)$ and
+# the width is optimal up to a constant; for fixed $\varepsilon$ and growing $d$ the gap is a
+# factor $\Theta(\log d)$, which the paper neither closes nor proves necessary. (For $l$ layers
+# Theorem 1 gives $O(d \log(d l/\min(\varepsilon, \delta)))$ per layer, but the lower bound is for
+# one linear layer and says nothing about the dependence on $l$ or $\delta$.)
 #
-# **Rubric (3 points).** 1 point for stating that the counting bound is necessary, not
+# **Rubric (3 points).** 1 point for (a), first part: the counting bound is necessary, not
 # sufficient (a statement about every network below the threshold, none about a given network
 # above it), with the observation that the measured shares respect $\min(1, 2^m\varepsilon^D)$,
-# so there is no contradiction. 1 point for at least one concrete reason the random network needs
-# more than the threshold (small products of uniform weights or limited reach, even parts
-# counting against the error, duplicate functions among masks, the constant $C$ and the
-# $\log(d l)$ of the sufficient size). 1 point for (b): optimal up to a constant factor and the
-# $\log(d l)$ term, i.e. a factor $1 + \log(d l)/\log(1/\varepsilon)$, with the regime
-# $\varepsilon \le 1/\mathrm{poly}(d l)$ giving optimality up to a constant (half a point if
-# the $\log(d l)$ gap is named without the regime).
+# so there is no contradiction. 1 point for (a), second part: at least one concrete reason this
+# random network needs more than the threshold (small products of uniform weights or limited
+# reach, even parts counting against the error, duplicate functions among masks, the constant $C$
+# and the $\log d$ of the sufficient size). 1 point for (b): with $l = 1$ and $\delta$ fixed,
+# optimal up to a constant factor and the $\log d$ term, i.e. a factor
+# $1 + \log d/\log(1/\varepsilon)$, with the regime $\varepsilon \le 1/\mathrm{poly}(d)$ giving
+# optimality up to a constant (half a point if the $\log d$ gap is named without the regime).
 
 # %% [raw]
 # # END SOLUTION
