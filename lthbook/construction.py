@@ -105,6 +105,9 @@ __all__ = [
     "network_memory_bytes",
     "per_instance_budget",
     "required_n",
+    "half_block_n",
+    "HalfBlockCheck",
+    "half_block_check",
     "width_factor",
     "malach_width_factor",
 ]
@@ -721,11 +724,156 @@ def required_n(
     Returns:
         n ≥ 1.
     """
+    eps_prime, delta_prime = per_instance_budget(eps, delta, d_in, d_out, depth)
+    return half_block_n(min(eps_prime, delta_prime), constant)
+
+
+def half_block_n(eps: float, constant: float | None = None) -> int:
+    """The n of the half-block lemma for failure probability and error ε″: n = ⌈C log₂(2/ε″)⌉ (≥ 1).
+
+    The lemma (chapter 4, "One half of a block"): a block of 2n units whose weights are i.i.d.
+    U[−1, 1] gives each of its halves a SubsetSum instance of the **half-block law**
+    (:data:`lthbook.subset_sum.HALF_BLOCK`: a Binomial(2n, ½) number of product coefficients);
+    once n ≥ C log₂(2/ε″), such an instance ε″-approximates every z ∈ [−1, 1] except with
+    probability at most ε″. :func:`required_n` is ``half_block_n(min(ε′, δ′))``, and
+    :func:`half_block_check` measures whether the failure probability at this n really is at
+    most ε″.
+
+    Args:
+        eps: ε″ ∈ (0, 1).
+        constant: C > 0; ``None`` reads :data:`MEASURED_CONSTANT` at call time.
+
+    Examples:
+        >>> half_block_n(0.1, constant=2.0)  # ⌈2 · log₂ 20⌉ = ⌈8.64⌉
+        9
+    """
+    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     if constant is None:
         constant = MEASURED_CONSTANT
     constant = check_float("constant", constant, low=0.0, low_inclusive=False)
-    eps_prime, delta_prime = per_instance_budget(eps, delta, d_in, d_out, depth)
-    return max(1, math.ceil(constant * math.log2(2.0 / min(eps_prime, delta_prime))))
+    return max(1, math.ceil(constant * math.log2(2.0 / eps)))
+
+
+@dataclass(frozen=True)
+class HalfBlockCheck:
+    """The half-block lemma put to the test at its own n: measured failure rates against ε″.
+
+    For each ε″ of the grid, n = :func:`half_block_n` (ε″, C) and ``rates[k]`` is the measured
+    failure rate of the half-block law at (n, ε″) with its Wilson interval
+    (:class:`lthbook.subset_sum.FailureRate`). The lemma says the true rate is at most ε″.
+
+    Attributes:
+        constant: the C tested.
+        eps_grid: the ε″ values.
+        n: the lemma's n for each ε″.
+        rates: the measurements, one :class:`lthbook.subset_sum.FailureRate` per ε″.
+        contradicted: the ε″ whose interval lies entirely above ε″ (lower end > ε″): there the
+            measurement contradicts the lemma with this C, so C is too small.
+    """
+
+    constant: float
+    eps_grid: tuple[float, ...]
+    n: tuple[int, ...]
+    rates: tuple
+    contradicted: tuple[float, ...]
+
+    @property
+    def holds(self) -> bool:
+        """True when no ε″ of the grid contradicts the lemma with this C."""
+        return not self.contradicted
+
+    def verdict(self) -> str:
+        """One line: where the measured failure rate is significantly above ε″ (or nowhere)."""
+        where = ", ".join(f"{eps:g}" for eps in self.contradicted) if self.contradicted else "none"
+        return (
+            f"C = {self.constant:g}: ε″ where the failure rate is significantly above ε″ "
+            f"(the lemma fails, C too small): {where}"
+        )
+
+    def table(self) -> str:
+        """A text table: ε″, n, failures/draws, rate, interval, and whether ε″ is contradicted."""
+        lines = [f"{'ε″':>7} {'n':>4} {'failures':>12} {'rate':>7} {'interval':>18}  rate ≤ ε″?"]
+        for eps, n, rate in zip(self.eps_grid, self.n, self.rates):
+            low, high = rate.interval
+            if low > eps:
+                state = "no: significantly above"
+            elif high < eps:
+                state = "yes, significantly below"
+            else:
+                state = "consistent"
+            lines.append(
+                f"{eps:7.3g} {n:4d} {rate.failures:>5,d}/{rate.draws:<6,d} {rate.rate:7.4f} "
+                f"[{low:.4f}, {high:.4f}]  {state}"
+            )
+        return "\n".join(lines)
+
+
+def half_block_check(
+    eps_grid: Sequence[float],
+    draws: int,
+    *,
+    constant: float | None = None,
+    seed: int = 0,
+    confidence: float = 0.95,
+    device: str | torch.device | None = None,
+    progress: bool = False,
+) -> HalfBlockCheck:
+    """Measure the half-block lemma's failure rate at its n, for each ε″ of a grid, against ε″.
+
+    Theorem 1's proof needs one assumption, the half-block lemma: at n = ⌈C log₂(2/ε″)⌉ one
+    half of a block fails to ε″-approximate all of [−1, 1] with probability at most ε″. At the
+    theorem's own ε″ (1e-5 … 1e-8) such rates cannot be measured; at ε″ of a few percent they
+    can, and a C that is too small shows there: the lemma's n is then too small and the rate
+    exceeds ε″. For each ε″ this calls :func:`lthbook.subset_sum.failure_rate` with the
+    half-block law (:data:`lthbook.subset_sum.HALF_BLOCK`), n = :func:`half_block_n` (ε″, C),
+    ``draws`` fresh draws (seed ``seed + k`` for the k-th ε″) and a Wilson interval, and
+    records ε″ as **contradicted** when the whole interval lies above ε″. So the verdict is
+    one a wrong C flips: ``tests/test_failure_experiment.py`` checks that C = 2 is contradicted
+    and the measured constant is not. Chapter 4's section on failures runs it.
+
+    Args:
+        eps_grid: ε″ values in (0, 1), at least one; each needs well over 1/ε″ draws to have
+            any power.
+        draws: draws per ε″, ≥ 1.
+        constant: the C to test; ``None`` reads :data:`MEASURED_CONSTANT` at call time.
+        seed: base seed, ≥ 0.
+        confidence: coverage of the Wilson intervals, in (0, 1).
+        device: where the coefficients are drawn before the CPU pass of ``failure_rate``;
+            None = CUDA if available, else CPU.
+        progress: show a progress bar over the grid.
+
+    Returns:
+        :class:`HalfBlockCheck`.
+
+    Examples:
+        >>> check = half_block_check([0.2], 500, constant=2.0, device="cpu")
+        >>> check.n, check.holds
+        ((7,), False)
+    """
+    from .subset_sum import HALF_BLOCK, failure_rate
+
+    if isinstance(eps_grid, (str, bytes)) or not isinstance(eps_grid, Sequence) or len(eps_grid) == 0:
+        raise TypeError("eps_grid must be a non-empty sequence of floats in (0, 1)")
+    grid = tuple(
+        check_float(f"eps_grid[{k}]", eps, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+        for k, eps in enumerate(eps_grid)
+    )
+    draws = check_int("draws", draws, low=1)
+    if constant is None:
+        constant = MEASURED_CONSTANT
+    constant = check_float("constant", constant, low=0.0, low_inclusive=False)
+    seed = check_int("seed", seed, low=0)
+    confidence = check_float("confidence", confidence, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    progress = _check_bool("progress", progress)
+    device = resolve_device(device)
+    sizes = tuple(half_block_n(eps, constant) for eps in grid)
+    cases = tqdm(list(zip(grid, sizes)), desc="half-block failure rates", disable=not progress)
+    rates = tuple(
+        failure_rate(HALF_BLOCK, n, eps, draws, seed=seed + k, confidence=confidence, device=device)
+        for k, (eps, n) in enumerate(cases)
+    )
+    contradicted = tuple(eps for eps, rate in zip(grid, rates) if rate.interval[0] > eps)
+    return HalfBlockCheck(constant=constant, eps_grid=grid, n=sizes, rates=rates, contradicted=contradicted)
 
 
 def width_factor(
