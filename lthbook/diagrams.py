@@ -123,10 +123,10 @@ def draw_construction(
     axes: tuple[plt.Axes, plt.Axes] | None = None,
     max_edges: int = 5000,
 ) -> plt.Figure:
-    """Draw a tiny target network (left) and the pruned random network of Theorem 1 (right).
+    """Draw a tiny target network (top) and the pruned random network of Theorem 1 (below it).
 
-    Left: the target f with widths (d_0, …, d_l); edge width grows with ``|W_ij|``, solid for
-    positive and dashed for negative weights. Right: the random network, columns d_0, m_1, d_1,
+    Top: the target f with widths (d_0, …, d_l); edge width grows with ``|W_ij|``, solid for
+    positive and dashed for negative weights. Below: the random network, columns d_0, m_1, d_1,
     m_2, …, d_l; every random edge is drawn thin and grey, the edges the masks keep thick and
     red. Hidden units are grouped by block (block j sees input j); a dotted tick separates
     the blocks.
@@ -134,7 +134,8 @@ def draw_construction(
     Args:
         pruned: a :class:`lthbook.construction.PrunedNetwork` of a small network.
         target_weights: W_1, …, W_l it was pruned to.
-        axes: two axes to draw on; None makes a new figure.
+        axes: two axes to draw on (target, random network); None makes a new figure, 7 inches
+            wide with the two panels stacked, for a book column of about 690 pixels.
         max_edges: refuse (ValueError) to draw more random edges than this.
 
     Returns:
@@ -151,7 +152,7 @@ def draw_construction(
             "draw a smaller network (e.g. widths (2, 2, 1) and n = 3)"
         )
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"width_ratios": [1, 2]})
+        fig, axes = plt.subplots(2, 1, figsize=(7.0, 7.6), gridspec_kw={"height_ratios": [1, 1.7]})
     else:
         fig = axes[0].figure
     left, right = axes
@@ -171,7 +172,7 @@ def draw_construction(
         left.scatter([i] * len(ys), ys, **_NODE)
     left.set_title(f"Target f: widths {network.widths}")
     left.text(0.5 * (len(columns) - 1), -0.06, "solid: $W_{ij} > 0$, dashed: $W_{ij} < 0$",
-              ha="center", va="top", fontsize=8, color="#444444")
+              ha="center", va="top", fontsize=9, color="#444444")
     left.set_xlim(-0.3, len(columns) - 0.7)
     left.set_ylim(-0.08, 1.08)
 
@@ -208,7 +209,7 @@ def draw_construction(
     right.set_title(f"Random network, n = {network.n}: {kept_total} of {total} edges kept")
     right.set_xlim(-0.3, len(columns) - 0.7)
     right.set_ylim(-0.08, 1.14)
-    right.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=8)
+    right.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=9)
     return fig
 
 
