@@ -708,18 +708,31 @@ def required_n(
 ) -> int:
     """The n of Theorem 1: n = ⌈C · log₂(2 / min(ε′, δ′))⌉ with (ε′, δ′) of :func:`per_instance_budget`.
 
-    The SubsetSum lemma (Lueker's theorem as the book states it, with constant C): with
-    probability at least 1 − ε″, one random instance approximates every target in [−1, 1]
-    within ε″ once n ≥ C log₂(2/ε″). Taking ε″ = min(ε′, δ′), every instance of every layer
-    has error at most ε′ for every target of the class (|W_ij| ≤ ‖W_i‖₂ ≤ 1) except with
-    probability at most (number of instances)·δ′ ≤ δ, and then :func:`certified_error_bound`
-    is below ε. Blocks have 2n units, so the width factor is m_i / d_{i−1} = 2n
-    (:func:`width_factor`): O(log(d l / min(ε, δ))).
+    The half-block lemma (chapter 4; Lueker's theorem for the law of the construction's
+    instances, with constant C): with probability at least 1 − ε″, one half of a block of 2n
+    units, an instance of the **half-block law** (:data:`lthbook.subset_sum.HALF_BLOCK`, a
+    Binomial(2n, ½) number of product coefficients), approximates every target in [−1, 1]
+    within ε″ once n ≥ C log₂(2/ε″) (:func:`half_block_n`). Taking ε″ = min(ε′, δ′), every
+    instance of every layer has error at most ε′ for every target of the class
+    (|W_ij| ≤ ‖W_i‖₂ ≤ 1) except with probability at most (number of instances)·δ′ ≤ δ, and
+    then :func:`certified_error_bound` is below ε. Blocks have 2n units, so the width factor is
+    m_i / d_{i−1} = 2n (:func:`width_factor`): O(log(d l / min(ε, δ))) =
+    O(log(d l) + log(1/ε) + log(1/δ)).
+
+    **What C is.** The default, :data:`MEASURED_CONSTANT`, is a measurement, not a proven
+    constant: chapter 2 measures it for the half-block law (:func:`lthbook.subset_sum.measure_constant`)
+    on a range of ε″ that contains every ε″ this function can produce down to the range's
+    lower end (ε″ ≤ ε′ ≤ 1/(2√2) ≈ 0.354), taking the upper end of a bootstrap interval;
+    :func:`half_block_check` re-tests it on fresh draws. The theorem's own ε″ (about 1e-4 to
+    1e-9 for the networks of the book) lie far below that range: there the constant is an
+    extrapolation, resting on Lueker's theorem (some constant works at every ε″, so n grows
+    like log(1/ε″)) and on the measured ratio n*(ε″)/log₂(2/ε″) falling as ε″ shrinks on the
+    measured range, not on a proof.
 
     Args:
         eps, delta, d_in, d_out, depth: as for :func:`per_instance_budget`.
-        constant: C > 0; ``None`` reads :data:`MEASURED_CONSTANT` (chapter 2's measurement)
-            at call time.
+        constant: C > 0; ``None`` reads :data:`MEASURED_CONSTANT` (chapter 2's half-block
+            measurement) at call time.
 
     Returns:
         n ≥ 1.
