@@ -106,28 +106,29 @@ def kept_count(numel: int, keep_fraction: float) -> int:
     return max(1, min(numel, math.floor(keep_fraction * numel + 0.5)))
 
 
-def _mask_above(flat: torch.Tensor, k: int, threshold: torch.Tensor, above: torch.Tensor | None = None) -> torch.Tensor:
-    """The tie rule: every entry ``> threshold``, then entries ``== threshold`` by increasing index, k in all."""
-    if above is None:
-        above = flat > threshold
-    missing = k - int(torch.count_nonzero(above))
-    if missing > 0:
-        above[torch.nonzero(flat == threshold).squeeze(1)[:missing]] = True
-    return above
+#: Row length of the selector's work buffers (see :meth:`TopKSelector._from_band`).
+_ROW = 64
+
+
+def _fill_ties(flat: torch.Tensor, k: int, threshold: torch.Tensor, mask: torch.Tensor, kept: int) -> torch.Tensor:
+    """Complete ``mask`` (entries ``> threshold``, ``kept`` of them) with the lowest-index ties."""
+    if kept < k:
+        mask[torch.nonzero(flat == threshold).squeeze(1)[: k - kept]] = 1
+    return mask
 
 
 def topk_mask(ranking: torch.Tensor, k: int) -> torch.Tensor:
     """Bool mask of the ``k`` largest entries of ``ranking`` (the whole tensor), ties by index.
 
-    The entries kept are those ``> v`` and, when the ``k``-th largest value ``v`` is tied, the
-    entries equal to ``v`` with the smallest flat (row-major) indices, until exactly ``k`` are
-    kept. When ``v`` is not tied this is the set ``torch.topk`` returns; with ties
-    ``torch.topk``'s choice is unspecified (it changes with the tensor's size), while this rule
-    is fixed, so that :class:`TopKSelector` can reproduce it exactly. This is the reference
-    implementation: one full ``torch.topk`` per call.
+    The entries kept are those ``> v``, ``v`` the ``k``-th largest value, and, when ``v`` is
+    tied, the entries equal to ``v`` with the smallest flat (row-major) indices, until exactly
+    ``k`` are kept. When ``v`` is not tied this is the set ``torch.topk`` returns; with ties
+    ``torch.topk``'s choice is unspecified (on a CPU it changes with the tensor's size), while
+    this rule is fixed, so that :class:`TopKSelector` reproduces it exactly. This is the
+    reference implementation: one full ``torch.topk`` per call.
 
     Args:
-        ranking: a floating-point tensor of any shape, at least one entry, no NaN.
+        ranking: a floating-point tensor of any shape with at least one entry and no NaN.
         k: number of entries kept, in ``[1, ranking.numel()]``.
     """
     flat = _check_ranking(ranking)
@@ -135,7 +136,8 @@ def topk_mask(ranking: torch.Tensor, k: int) -> torch.Tensor:
     if k == flat.numel():
         return torch.ones_like(ranking, dtype=torch.bool)
     kth = torch.topk(flat, k, sorted=False).values.min()
-    return _mask_above(flat, k, kth).view_as(ranking)
+    above = flat > kth
+    return _fill_ties(flat, k, kth, above, int(torch.count_nonzero(above))).view_as(ranking)
 
 
 def _check_ranking(ranking) -> torch.Tensor:
@@ -149,28 +151,27 @@ def _check_ranking(ranking) -> torch.Tensor:
 class TopKSelector:
     """Exact top-``k`` of a tensor that moves a little between calls: the fast path of edge-popup.
 
-    Edge-popup ranks the same scores at every step, and one SGD step moves them a little, so
-    the ``k``-th largest value ``v`` moves a little too. Instead of a full ``torch.topk`` over
-    every entry (about 20 ms for FC2's 2M scores on one CPU core), a call starts from the
-    previous ``v`` and a band ``[lo, hi] = [v_prev − w, v_prev + w]`` around it:
+    Edge-popup ranks the same scores at every step and one SGD step moves them a little, so the
+    ``k``-th largest value ``v`` moves a little too. Instead of a full ``torch.topk`` over every
+    entry (about 20 ms for FC2's 2M scores on one CPU core), a call starts from the previous
+    ``v`` and a band ``[lo, hi] = [v_prev − w, v_prev + w]`` around it:
 
     1. count the entries ``> hi`` (``n_hi``) and ``≥ lo`` (``n_lo``): two passes;
-    2. if ``n_hi < k ≤ n_lo``, the new ``k``-th largest value lies in the band; it is the
-       ``(k − n_hi)``-th largest of the band's few entries (one small ``torch.topk``), and the
-       mask is "``> hi``" plus the band entries it selects, by the same tie rule as
-       :func:`topk_mask`;
-    3. otherwise the band missed: widen it eightfold and retry (twice), then fall back to a full
-       :func:`topk_mask`.
+    2. if ``n_hi < k ≤ n_lo`` the new ``v`` lies in the band: it is the ``(k − n_hi)``-th
+       largest of the band's few entries (one small ``torch.topk``), and the mask is "``> hi``"
+       plus the band entries that :func:`topk_mask`'s rule selects;
+    3. otherwise the band missed: widen it eightfold and retry (twice), then fall back to a
+       full ``torch.topk``.
 
-    Every branch keeps exactly the entries :func:`topk_mask` keeps (the band only decides how
-    much work finding ``v`` costs, never which entries are kept), so the masks are those of a
-    plain ``torch.topk`` whenever the ``k``-th largest value is not tied. The band's width
-    adapts: it is halved when the band holds many more entries than ``max(256, numel/512)``,
-    doubled when it holds far fewer, and kept at least four times the last move of ``v``.
+    Every branch keeps exactly the entries :func:`topk_mask` keeps (the band decides how much
+    work finding ``v`` costs, never which entries are kept), hence exactly those of a plain
+    ``torch.topk`` whenever the ``k``-th largest value is not tied. The band adapts: its width
+    is halved when it holds over four times ``max(64, numel/4096)`` entries, doubled when it
+    holds under a quarter of that, and kept at least four times the last move of ``v``.
 
-    The selector is state only (the previous ``v`` and ``w``), not a parameter: it is not saved
-    in a ``state_dict`` and a fresh one starts with one full ``torch.topk``. ``calls``,
-    ``band_hits``, ``retries`` and ``full_topk`` count what happened.
+    A selector is state only (the previous ``v`` and ``w``, and reused work buffers), not a
+    parameter: it is not saved in a ``state_dict``, and a fresh one starts with a full
+    ``torch.topk``. ``calls``, ``band_hits``, ``retries`` and ``full_topk`` count what happened.
     """
 
     #: Width factor applied when the band misses the k-th value.
@@ -182,6 +183,7 @@ class TopKSelector:
         self.threshold: float | None = None
         self.width: float = 0.0
         self.calls = self.band_hits = self.retries = self.full_topk = 0
+        self._buffers: tuple[torch.Tensor, torch.Tensor] | None = None
 
     def reset(self) -> None:
         """Forget the previous threshold (the next call runs a full ``torch.topk``)."""
@@ -189,45 +191,72 @@ class TopKSelector:
 
     def __call__(self, ranking: torch.Tensor, k: int) -> torch.Tensor:
         """Bool mask (shape of ``ranking``) of its ``k`` largest entries, exactly as :func:`topk_mask`."""
+        return self.float_mask(ranking, k).bool().view_as(ranking)
+
+    def float_mask(self, ranking: torch.Tensor, k: int) -> torch.Tensor:
+        """The same mask as 1-D 0/1 values in ``ranking``'s dtype, ready to multiply a weight.
+
+        The tensor returned is a work buffer of the selector, overwritten by its next call.
+        """
         flat = _check_ranking(ranking)
         n = flat.numel()
         k = check_int("k", k, low=1, high=n)
         self.calls += 1
+        above, band = self._work(flat)
         if k == n:
-            return torch.ones_like(ranking, dtype=torch.bool)
+            return above[:n].fill_(1)
         if self.threshold is not None and math.isfinite(self.threshold):
             width = self.width
             for attempt in range(self.RETRIES + 1):
-                mask = self._from_band(flat, k, self.threshold - width, self.threshold + width)
-                if mask is not None:
+                if self._from_band(flat, k, self.threshold - width, self.threshold + width, above, band):
                     self.band_hits += attempt == 0
                     self.retries += attempt
-                    return mask.view_as(ranking)
+                    return above[:n]
                 width *= self.WIDEN
         self.full_topk += 1
         kth = torch.topk(flat, k, sorted=False).values.min()
         self.threshold = float(kth)
         self.width = max(abs(self.threshold) * 1e-3, _TINY)
-        return _mask_above(flat, k, kth).view_as(ranking)
+        torch.gt(flat, kth, out=above[:n])
+        return _fill_ties(flat, k, kth, above[:n], int(above.sum(dtype=torch.float64)))
 
-    def _from_band(self, flat: torch.Tensor, k: int, lo: float, hi: float) -> torch.Tensor | None:
-        above = flat > hi
-        n_above = int(torch.count_nonzero(above))
+    def _work(self, flat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # Two 0/1 buffers padded with zeros to whole rows of _ROW entries.
+        size = -(-flat.numel() // _ROW) * _ROW
+        buffers = self._buffers
+        if buffers is None or buffers[0].numel() != size or buffers[0].dtype != flat.dtype \
+                or buffers[0].device != flat.device:
+            buffers = self._buffers = (flat.new_zeros(size), flat.new_zeros(size))
+        return buffers
+
+    def _from_band(self, flat, k, lo, hi, above, band) -> bool:
+        # Row sums of the two 0/1 buffers give both counts and the rows holding band entries,
+        # so only those rows are searched for indices (torch.nonzero over millions of entries
+        # is slow on a CPU).
+        n = flat.numel()
+        torch.gt(flat, hi, out=above[:n])
+        above_rows = above.view(-1, _ROW).sum(dim=1)
+        n_above = int(above_rows.sum(dtype=torch.float64))
         if n_above >= k:
-            return None
-        in_band = flat >= lo
-        if int(torch.count_nonzero(in_band)) < k:
-            return None
-        index = torch.nonzero(in_band.logical_xor_(above)).squeeze(1)  # lo ≤ flat ≤ hi, ascending
+            return False
+        torch.ge(flat, lo, out=band[:n])
+        band_rows = band.view(-1, _ROW).sum(dim=1).sub_(above_rows)
+        if n_above + int(band_rows.sum(dtype=torch.float64)) < k:
+            return False
+        busy = torch.nonzero(band_rows).squeeze(1)
+        inner = torch.nonzero(band.view(-1, _ROW)[busy] - above.view(-1, _ROW)[busy])
+        index = busy[inner[:, 0]] * _ROW + inner[:, 1]  # lo ≤ flat ≤ hi, ascending
         values = flat[index]
         wanted = k - n_above
         kth = torch.topk(values, wanted, sorted=False).values.min()
-        above[index[_mask_above(values, wanted, kth)]] = True
-        self._adapt(float(kth), index.numel(), flat.numel())
-        return above
+        selected = values > kth
+        chosen = _fill_ties(values, wanted, kth, selected, int(torch.count_nonzero(selected)))
+        above[index[chosen]] = 1
+        self._adapt(float(kth), index.numel(), n)
+        return True
 
     def _adapt(self, kth: float, band: int, n: int) -> None:
-        target = max(256, n // 512)
+        target = max(64, n // 4096)
         if band > 4 * target:
             self.width /= 2
         elif band < target // 4:
@@ -245,18 +274,23 @@ class _MaskedWeight(torch.autograd.Function):
 
     The same numbers, bit for bit, as ``weight * TopKMask.apply(scores.abs(), …)`` and
     autograd's chain through the product, the identity and ``abs`` (multiplying by a sign is
-    exact), with fewer intermediate tensors.
+    exact), with fewer intermediate tensors. ``mask`` is a 0/1 float tensor shaped like
+    ``weight``; ``sign_buffer`` a tensor shaped like ``scores`` that the backward pass
+    overwrites with ``sign(scores)`` (reused from step to step instead of a fresh allocation).
     """
 
     @staticmethod
-    def forward(ctx, scores: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(ctx, scores: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor,
+                sign_buffer: torch.Tensor) -> torch.Tensor:
         ctx.save_for_backward(scores, weight)
+        ctx.sign_buffer = sign_buffer
         return weight * mask
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):
         scores, weight = ctx.saved_tensors
-        return grad * weight * scores.sign(), None, None
+        signs = torch.sign(scores, out=ctx.sign_buffer)
+        return torch.mul(grad, weight).mul_(signs), None, None, None
 
 
 class TopKMask(torch.autograd.Function):
@@ -397,11 +431,25 @@ class SupermaskLinear(nn.Module):
         selectors = self.__dict__.setdefault("_selectors", {})
         return selectors.setdefault(name, TopKSelector())
 
-    def _mask_of(self, name: str) -> torch.Tensor:
+    def _float_mask_of(self, name: str) -> torch.Tensor:
+        # 0/1 values shaped like the scores; a work buffer, valid until the next call.
         scores = getattr(self, name)
         with torch.no_grad():
             k = kept_count(scores.numel(), self.keep_fraction)
-            return self._selector_for(name)(scores.abs(), k)
+            return self._selector_for(name).float_mask(scores.abs(), k).view_as(scores)
+
+    def _mask_of(self, name: str) -> torch.Tensor:
+        return self._float_mask_of(name).bool()
+
+    def _masked(self, name: str, weight: torch.Tensor) -> torch.Tensor:
+        # W ⊙ M for the scores called `name`, differentiable with respect to them.
+        scores = getattr(self, name)
+        buffers = self.__dict__.setdefault("_sign_buffers", {})
+        signs = buffers.get(name)
+        if signs is None or signs.shape != scores.shape or signs.dtype != scores.dtype \
+                or signs.device != scores.device:
+            signs = buffers[name] = torch.empty_like(scores, requires_grad=False)
+        return _MaskedWeight.apply(scores, weight, self._float_mask_of(name), signs.detach())
 
     def mask(self) -> torch.Tensor:
         """The current supermask ``M`` of the weight: a bool tensor shaped like ``weight``.
@@ -422,13 +470,13 @@ class SupermaskLinear(nn.Module):
 
         Call ``.detach()`` on the result to inspect it without building a graph.
         """
-        return _MaskedWeight.apply(self.scores, self.weight, self.mask())
+        return self._masked("scores", self.weight)
 
     def effective_bias(self) -> torch.Tensor | None:
         """The pruned bias ``b ⊙ M_b``, or ``None`` for a layer without bias."""
         if self.bias is None:
             return None
-        return _MaskedWeight.apply(self.bias_scores, self.bias, self.bias_mask())
+        return self._masked("bias_scores", self.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.linear(x, self.effective_weight(), self.effective_bias())
@@ -582,14 +630,16 @@ class SupermaskBlockExpand(nn.Module):
     # The same kept share and top-k selection as SupermaskLinear.
     keep_fraction = SupermaskLinear.keep_fraction
     _selector_for = SupermaskLinear._selector_for
+    _float_mask_of = SupermaskLinear._float_mask_of
     _mask_of = SupermaskLinear._mask_of
+    _masked = SupermaskLinear._masked
 
     def mask(self) -> torch.Tensor:
         """The current supermask, bool, shape ``(in_features, redundancy)``."""
         return self._mask_of("scores")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        effective = _MaskedWeight.apply(self.scores, self.weight, self.mask())
+        effective = self._masked("scores", self.weight)
         return (x.unsqueeze(-1) * effective).flatten(start_dim=-2)
 
     def extra_repr(self) -> str:
