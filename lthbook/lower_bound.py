@@ -513,8 +513,8 @@ def network_parameters(widths: Sequence[int]) -> int:
 
     Σ_i d_{i−1}·d_i. For a depth-L network d → w → … → w → d_out this is
     w(d + d_out) + (L − 2)w²: each hidden-to-hidden layer has w² weights, so for w > d the
-    count is far more than L·d·w. Theorem 1's alternating network d → w → d → … → w → d
-    (l pairs) has 2l·d·w.
+    count exceeds L·d·w (for d_out = d by (L − 2)·w·(w − d)). Theorem 1's alternating network
+    d → w → d → … → w → d (l pairs) has 2l·d·w.
 
     Args:
         widths: (d_0, …, d_L), L ≥ 1 integers ≥ 1.
