@@ -30,9 +30,11 @@ depth or its architecture: it is a bound on the number of *parameters*
 
 Which target classes it covers. The linear maps of norm ≤ 1 are the class of Theorem 1 with
 l = 1. A linear map written as a ReLU network, Wx = σ(Wx) − σ(−Wx), needs hidden width 2d and
-layers [W; −W] and [I, −I] of norms √2‖W‖ and √2, so only x ↦ Wx/2 lies in the norm-1 class
-of hidden width 2d (and, with identity layers σ(h) = h on h ≥ 0 in between, in every deeper
-class of hidden widths ≥ 2d): for those classes the bound holds with r = 1/2. A depth-2 class
+layers [W; −W] and [I, −I] of norms √2‖W‖ and √2; scaled to norm 1 they compute x ↦ Wx/2. A
+linear depth-2 member x ↦ W_2σ(W_1x) has a vanishing even part ½W_2|W_1x| and computes
+½W_2W_1x, of norm ≤ 1/2. So the depth-2 norm-1 class of hidden width 2d holds exactly the
+linear maps of norm ≤ 1/2, and every deeper class of hidden widths ≥ 2d holds them too
+(identity layers, σ(h) = h on h ≥ 0): for those classes the bound holds with r = 1/2. A depth-2 class
 of hidden width d, F(d, d, d), does not contain every linear map (its linear members have rank
 ≤ d/2: a linear x ↦ W_2σ(W_1x) must pair each hidden unit with one of opposite direction), but
 it contains x ↦ [A; 0]x/2 for A ∈ R^{⌊d/2⌋×d}, ‖A‖₂ ≤ 1, so the bound holds with
