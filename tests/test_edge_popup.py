@@ -344,3 +344,214 @@ def test_effective_weight_is_differentiable_in_the_scores():
     assert effective.requires_grad
     F.mse_loss(effective, torch.zeros_like(effective)).backward()
     assert layer.scores.grad is not None
+
+
+# ------------------------------------------------------------------------------------------
+# the fast exact top-k (TopKSelector) against torch.topk
+# ------------------------------------------------------------------------------------------
+from lthbook.edge_popup import TopKSelector, topk_mask  # noqa: E402
+
+
+def _topk_set(ranking: torch.Tensor, k: int) -> torch.Tensor | None:
+    """torch.topk's kept set as a bool mask, or None when the k-th largest value is tied."""
+    flat = ranking.flatten()
+    values, indices = torch.topk(flat, k)
+    if int((flat == values[-1]).sum()) != 1:
+        return None
+    mask = torch.zeros_like(flat, dtype=torch.bool)
+    mask[indices] = True
+    return mask.view_as(ranking)
+
+
+def _rule_mask(ranking: torch.Tensor, k: int) -> torch.Tensor:
+    """The documented tie rule written out slowly: by value, then by smaller flat index."""
+    flat = ranking.flatten().tolist()
+    order = sorted(range(len(flat)), key=lambda i: (-flat[i], i))
+    mask = torch.zeros(len(flat), dtype=torch.bool)
+    mask[order[:k]] = True
+    return mask.view_as(ranking)
+
+
+@pytest.mark.parametrize("shape", [(1,), (5,), (63,), (64,), (65,), (37, 29), (500, 392)])
+@pytest.mark.parametrize("fraction", [1e-9, 0.01, 0.3, 0.5, 0.99, 1.0])
+def test_selector_equals_topk_on_random_scores_across_small_moves(shape, fraction):
+    gen = _gen(30)
+    scores = torch.rand(shape, generator=gen) * 2 - 1
+    k = kept_count(scores.numel(), fraction)
+    selector = TopKSelector()
+    compared = 0
+    for _ in range(6):
+        ranking = scores.abs()
+        mask = selector(ranking, k)
+        assert mask.dtype == torch.bool and mask.shape == ranking.shape and int(mask.sum()) == k
+        assert torch.equal(mask, topk_mask(ranking, k))
+        reference = _topk_set(ranking, k)
+        if reference is not None:
+            assert torch.equal(mask, reference)
+            compared += 1
+        scores += 1e-3 * torch.randn(shape, generator=gen)
+    assert compared >= 4
+    if 1 < k < scores.numel() and scores.numel() >= 1000:
+        assert selector.full_topk == 1 and selector.band_hits >= 4  # the band did the work
+
+
+def test_selector_is_exact_when_the_band_misses():
+    gen = _gen(31)
+    ranking = torch.rand(10_000, generator=gen)
+    selector = TopKSelector()
+    k = 1000
+    selector(ranking, k)
+    for shift in (0.3, -0.5, 2.0, 0.0):  # jumps far outside any band: retries, then a full topk
+        ranking = torch.rand(10_000, generator=gen) + shift
+        assert torch.equal(selector(ranking, k), _topk_set(ranking, k))
+    assert selector.full_topk >= 2
+    for k in (1, 17, 9_999, 10_000):  # k changes between calls
+        assert torch.equal(selector(ranking, k), topk_mask(ranking, k))
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 50, 99, 100, 199, 200])
+def test_ties_keep_exactly_k_by_the_index_rule(k):
+    ranking = torch.tensor([float(i % 4) for i in range(200)])  # values 0..3, 50 of each
+    selector = TopKSelector()
+    for _ in range(3):  # first call (full topk), then the band path on the same values
+        mask = selector(ranking, k)
+        assert int(mask.sum()) == k
+        assert torch.equal(mask, _rule_mask(ranking, k))
+    assert torch.equal(topk_mask(ranking, k), _rule_mask(ranking, k))
+
+
+@pytest.mark.parametrize("value", [0.0, 0.5, -2.0])
+@pytest.mark.parametrize("k", [1, 64, 129, 1000])
+def test_constant_scores_keep_the_first_k(value, k):
+    ranking = torch.full((10, 100), value)
+    selector = TopKSelector()
+    for _ in range(3):
+        mask = selector(ranking, k)
+        assert int(mask.sum()) == k and bool(mask.flatten()[:k].all())
+
+
+def test_selector_float64_negative_values_and_argument_checks():
+    ranking = torch.randn(300, dtype=torch.float64, generator=_gen(32))
+    selector = TopKSelector()
+    for k in (1, 150, 300):
+        assert torch.equal(selector(ranking, k), _rule_mask(ranking, k))
+        assert selector.float_mask(ranking, k).dtype == torch.float64
+    with pytest.raises(ValueError, match="k must be"):
+        selector(ranking, 0)
+    with pytest.raises(ValueError, match="k must be"):
+        topk_mask(ranking, 301)
+    with pytest.raises(TypeError, match="ranking"):
+        selector(torch.arange(5), 2)
+    with pytest.raises(ValueError, match="ranking"):
+        topk_mask(torch.zeros(0), 1)
+
+
+class _PlainTopK(torch.autograd.Function):
+    """The implementation before the selector: a float mask from torch.topk's indices."""
+
+    @staticmethod
+    def forward(ctx, ranking, k):
+        mask = torch.zeros(ranking.numel(), dtype=ranking.dtype)
+        mask[torch.topk(ranking.detach().flatten(), k, sorted=False).indices] = 1
+        return mask.view_as(ranking)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+def _plain_forward(model: SupermaskMLP, x: torch.Tensor) -> torch.Tensor:
+    layers = model.supermask_layers()
+    for i, layer in enumerate(layers):
+        k = kept_count(layer.weight.numel(), layer.keep_fraction)
+        x = F.linear(x, layer.weight * _PlainTopK.apply(layer.scores.abs(), k))
+        if i < len(layers) - 1:
+            x = F.relu(x)
+    return x
+
+
+def test_training_run_keeps_topk_masks_at_every_step_and_the_same_scores_as_before(digits):
+    """A short SGD run: the fast layers against the plain-topk implementation, step by step."""
+    fast = SupermaskMLP([64, 128, 10], keep_fraction=0.2, generator=_gen(33))
+    plain = SupermaskMLP([64, 128, 10], keep_fraction=0.2, generator=_gen(33))
+    opt_fast = torch.optim.SGD(fast.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+    opt_plain = torch.optim.SGD(plain.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+    order = torch.randperm(digits.X_train.shape[0], generator=_gen(34))
+    steps = 60
+    for step in range(steps):
+        batch = order[(step * 32) % 1200:][:32]
+        for layer, reference_layer in zip(fast.supermask_layers(), plain.supermask_layers(), strict=True):
+            k = kept_count(layer.weight.numel(), layer.keep_fraction)
+            expected = _topk_set(reference_layer.scores.detach().abs(), k)
+            assert expected is not None, f"tie at step {step}: pick another seed"
+            assert torch.equal(layer.mask(), expected), f"step {step}"
+        for model, opt, forward in ((fast, opt_fast, fast), (plain, opt_plain, lambda x: _plain_forward(plain, x))):
+            loss = F.cross_entropy(forward(digits.X_train[batch]), digits.y_train[batch])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+    for layer, reference_layer in zip(fast.supermask_layers(), plain.supermask_layers(), strict=True):
+        assert torch.equal(layer.scores, reference_layer.scores)  # bit for bit
+        selector = layer.__dict__["_selectors"]["scores"]
+        assert selector.band_hits > steps  # the fast path did the selecting
+    assert not torch.equal(fast[0].scores, SupermaskMLP([64, 128, 10], keep_fraction=0.2, generator=_gen(33))[0].scores)
+
+
+def test_fused_gradient_is_bitwise_the_autograd_chain():
+    layer = SupermaskLinear(40, 30, keep_fraction=0.3, generator=_gen(35))
+    x = torch.randn(8, 40, generator=_gen(36))
+    r = torch.randn(8, 30, generator=_gen(37))
+    (layer(x) * r).sum().backward()
+    scores = layer.scores.detach().clone().requires_grad_(True)
+    k = kept_count(1200, 0.3)
+    (F.linear(x, layer.weight * _PlainTopK.apply(scores.abs(), k)) * r).sum().backward()
+    assert torch.equal(layer.scores.grad, scores.grad)
+
+
+def test_official_init_and_kaiming_normal():
+    net = edge_popup.experiment2_network("ours_relu", (784, 500, 10), keep_fraction=0.5,
+                                         generator=_gen(38), official_init=True)
+    block, linear = net[0], net[2]
+    assert block.scores.abs().max() <= math.sqrt(2) and block.scores.abs().max() > 0.99 * math.sqrt(2)
+    assert linear.scores.abs().max() <= math.sqrt(2 / 784) and linear.scores.abs().max() > 0.99 * math.sqrt(2 / 784)
+    assert linear.weight.std().item() == pytest.approx(math.sqrt(2 / 784), rel=0.01)  # fan-in d_in, not r·d_in
+    assert block.weight.std().item() == pytest.approx(math.sqrt(2), rel=0.05)
+    wide = edge_popup.experiment2_network("wide", (784, 500, 10), keep_fraction=0.5, wide_hidden=(2508,),
+                                          generator=_gen(39), official_init=True)
+    assert wide[2].weight.std().item() == pytest.approx(math.sqrt(2 / 2508), rel=0.01)
+    assert wide[2].scores.abs().max() <= 1 / math.sqrt(2508)
+    with pytest.raises(TypeError, match="official_init"):
+        edge_popup.experiment2_network("wide", (4, 3, 2), keep_fraction=0.5, wide_hidden=(3,), official_init=1)
+
+
+def test_lenet5_features_are_frozen_default_conv_init_and_give_400_features():
+    features = edge_popup.lenet5_features(generator=_gen(40))
+    convs = [m for m in features if isinstance(m, nn.Conv2d)]
+    assert [tuple(c.weight.shape) for c in convs] == [(6, 1, 5, 5), (16, 6, 5, 5)]
+    assert all(c.bias is None and not c.weight.requires_grad for c in convs)
+    for conv, fan_in in zip(convs, (25, 150), strict=True):
+        assert conv.weight.abs().max() <= 1 / math.sqrt(fan_in)
+        assert conv.weight.abs().max() > 0.95 / math.sqrt(fan_in)
+    assert features(torch.rand(3, 784)).shape == (3, 400)
+    again = edge_popup.lenet5_features(generator=_gen(40))
+    assert all(torch.equal(a, b) for a, b in zip(features.parameters(), again.parameters(), strict=True))
+
+
+def test_cosine_per_epoch_follows_the_official_schedule(digits, monkeypatch):
+    seen = []
+    original = torch.optim.SGD.step
+
+    def record(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.SGD, "step", record)
+    small = data.Dataset(X_train=digits.X_train[:64], y_train=digits.y_train[:64], X_test=digits.X_test,
+                         y_test=digits.y_test, name="digits", num_classes=10, input_dim=64)
+    edge_popup.train(SupermaskMLP([64, 10], keep_fraction=0.5, generator=_gen(41)), small, epochs=4, lr=0.1,
+                     batch_size=32, device="cpu", progress=False, cosine_unit="epoch")
+    expected = [0.1 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(4) for _ in range(2)]
+    assert seen == pytest.approx(expected)
+    with pytest.raises(ValueError, match="cosine_unit"):
+        edge_popup.train(SupermaskMLP([64, 10], keep_fraction=0.5), small, epochs=1, lr=0.1, device="cpu",
+                         progress=False, cosine_unit="batch")
