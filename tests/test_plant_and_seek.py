@@ -1,0 +1,143 @@
+"""Tests of lthbook.plant_and_seek: overlap metrics on hand-made masks, the pipeline on a tiny case."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from lthbook import construction
+from lthbook.data import Dataset
+from lthbook.plant_and_seek import (
+    PlantAndSeekResult,
+    layer_overlaps,
+    mask_overlap,
+    plant_and_seek,
+    seek,
+    supermask_copy,
+)
+
+CPU = "cpu"
+
+
+def test_overlap_of_hand_made_masks():
+    planted = torch.tensor([[True, True, False], [False, True, False]])  # 3 kept of 6
+    found = torch.tensor([[True, False, False], [False, True, True]])  # 3 kept, 2 in common
+    o = mask_overlap(found, planted)
+    assert (o.found, o.planted, o.common, o.union, o.size) == (3, 3, 2, 4, 6)
+    assert o.precision == pytest.approx(2 / 3) and o.recall == pytest.approx(2 / 3)
+    assert o.jaccard == pytest.approx(2 / 4) and o.chance_precision == pytest.approx(3 / 6)
+    # Equal sizes: Jaccard = p / (2 − p).
+    assert o.jaccard == pytest.approx(o.precision / (2 - o.precision))
+    # A subset of S*: precision 1, recall below 1.
+    sub = mask_overlap(torch.tensor([True, False, False, False]), torch.tensor([True, True, False, False]))
+    assert (sub.precision, sub.recall, sub.jaccard) == (1.0, 0.5, 0.5)
+    # Disjoint, identical, empty.
+    assert mask_overlap(torch.tensor([True, False]), torch.tensor([False, True])).jaccard == 0.0
+    assert mask_overlap(planted, planted).jaccard == 1.0
+    empty = mask_overlap(torch.zeros(3, dtype=torch.bool), torch.zeros(3, dtype=torch.bool))
+    assert math.isnan(empty.precision) and math.isnan(empty.recall) and empty.jaccard == 1.0
+    both = layer_overlaps([found, planted], [planted, planted])
+    assert [x.jaccard for x in both] == [0.5, 1.0]
+
+
+@pytest.mark.parametrize(
+    "call, error, word",
+    [
+        (lambda: mask_overlap(torch.ones(2), torch.ones(2, dtype=torch.bool)), TypeError, "found"),
+        (lambda: mask_overlap(torch.ones(2, dtype=torch.bool), [True, True]), TypeError, "planted"),
+        (lambda: mask_overlap(torch.ones(2, dtype=torch.bool), torch.ones(3, dtype=torch.bool)), ValueError, "shape"),
+        (lambda: layer_overlaps([torch.ones(2, dtype=torch.bool)], []), ValueError, "one mask per layer"),
+    ],
+)
+def test_overlap_bad_inputs(call, error, word):
+    with pytest.raises(error, match=word):
+        call()
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """A target (4, 3, 3) and data labelled by the target itself: the target is 100% accurate."""
+    g = torch.Generator().manual_seed(0)
+    target = [3.0 * w for w in construction.random_target((4, 3, 3), generator=g, device=CPU)]  # any scale
+    x = torch.rand(300, 4, generator=g, dtype=torch.float64)
+    y = construction.target_forward(target, x).argmax(dim=1)
+    data = Dataset(X_train=x[:200], y_train=y[:200], X_test=x[200:], y_test=y[200:], name="tiny",
+                   num_classes=3, input_dim=4)
+    return target, data
+
+
+def test_planted_start_without_training_finds_s_star_exactly(tiny):
+    target, data = tiny
+    result = plant_and_seek(target, data, n=12, epochs=0, start="planted", num_points=200, adversarial_steps=5,
+                            device=CPU)
+    assert isinstance(result, PlantAndSeekResult)
+    assert result.target_accuracy == 1.0  # labels are the target's own predictions
+    assert result.layer_widths == (4, 96, 3, 72, 3)
+    planted = result.planted
+    assert all(o.precision == o.recall == o.jaccard == 1.0 for o in planted.overlaps)
+    assert 0 < planted.sampled_error <= result.certified_bound
+    assert planted.output_error_max <= result.certified_bound  # test inputs lie on the sphere
+    for sought in result.sought:
+        assert sought.kept == planted.kept
+        assert all(o.jaccard == 1.0 for o in sought.overlaps)
+        assert sought.test_accuracy == planted.test_accuracy
+        assert sought.output_error_max == planted.output_error_max
+    # Where the target's margin exceeds twice the certified bound, S* must predict the same class.
+    normalized = construction.normalize_to_class(target)
+    x = data.X_test / data.X_test.norm(dim=1, keepdim=True)
+    top2 = construction.target_forward(normalized, x).topk(2, dim=1).values
+    safe = float(((top2[:, 0] - top2[:, 1]) > 2 * result.certified_bound).double().mean())
+    assert planted.test_accuracy >= safe > 0
+
+
+def test_edge_popup_keeps_s_star_sizes_and_its_training_loss_falls(tiny):
+    target, data = tiny
+    untrained = plant_and_seek(target, data, n=12, epochs=0, num_points=50, adversarial_steps=0, device=CPU)
+    trained = plant_and_seek(target, data, n=12, epochs=12, lr=0.01, num_points=50, adversarial_steps=0,
+                             device=CPU)
+    assert trained.keep_fractions == untrained.keep_fractions
+    assert trained.certified_bound == untrained.certified_bound  # the same network and S*
+    for before, after in zip(untrained.sought, trained.sought):
+        assert after.kept == trained.planted.kept  # same kept count per layer as S*
+        assert len(after.train_losses) == 12 and before.train_losses == ()
+        assert any(o.jaccard < 1 for o in after.overlaps)  # a random start does not land on S*
+    # With the labels, edge-popup lowers its training loss (cross-entropy).
+    labels = trained.sought[0]
+    assert labels.name == "edge-popup (labels)"
+    assert labels.train_losses[-1] < labels.train_losses[0]
+
+
+def test_supermask_copy_holds_the_random_weights_and_starts_at_given_masks():
+    network = construction.RandomNetwork.sample((3, 2, 2), 3, generator=torch.Generator().manual_seed(1), device=CPU)
+    target = construction.random_target((3, 2, 2), generator=torch.Generator().manual_seed(2), device=CPU)
+    pruned = construction.prune_to(network, target)
+    fractions = [int(m.sum()) / m.numel() for m in pruned.masks]
+    model = supermask_copy(network, fractions, start_masks=pruned.masks)
+    for layer, weight, mask in zip(model.supermask_layers(), network.weights, pruned.masks):
+        assert torch.equal(layer.weight, weight) and not layer.weight.requires_grad
+        assert torch.equal(layer.mask(), mask)
+    x = torch.randn(5, 3, dtype=torch.float64)
+    assert torch.allclose(model(x), pruned.forward(x), rtol=0, atol=1e-12)
+    before = [layer.weight.clone() for layer in model.supermask_layers()]
+    seek(model, x, labels=torch.tensor([0, 1, 0, 1, 1]), epochs=2, lr=0.1)
+    assert all(torch.equal(a, layer.weight) for a, layer in zip(before, model.supermask_layers()))
+
+
+def test_pipeline_bad_inputs(tiny):
+    target, data = tiny
+    with pytest.raises(ValueError, match="modes"):
+        plant_and_seek(target, data, n=4, modes=("weights",), device=CPU)
+    with pytest.raises(ValueError, match="start"):
+        plant_and_seek(target, data, n=4, start="middle", device=CPU)
+    with pytest.raises(ValueError, match="epochs"):
+        plant_and_seek(target, data, n=4, epochs=-1, device=CPU)
+    with pytest.raises(TypeError, match="data"):
+        plant_and_seek(target, (data.X_train, data.y_train), n=4, device=CPU)
+    with pytest.raises(ValueError, match="d_0 = 3"):
+        plant_and_seek([w[:, :3] if i == 0 else w for i, w in enumerate(target)], data, n=4, device=CPU)
+    network = construction.RandomNetwork.sample((4, 3, 3), 2, device=CPU)
+    with pytest.raises(ValueError, match="keep_fractions"):
+        supermask_copy(network, [0.5])
+    with pytest.raises(ValueError, match="exactly one"):
+        seek(supermask_copy(network, [0.5] * 4), data.X_train, epochs=1)
