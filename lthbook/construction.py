@@ -112,12 +112,19 @@ __all__ = [
     "malach_width_factor",
 ]
 
-#: The constant C of the SubsetSum lemma, n ≥ C·log₂(2/ε), used by :func:`required_n`:
-#: chapter 2's measurement for the product law (the coefficients v·|u| the construction
-#: produces), C = max over ε ∈ [0.005, 0.1] of n*(ε)/log₂(2/ε), with n*(ε) the least n such
-#: that P(worst_case_error ≤ ε) ≥ 1 − ε (4,000 draws per n; 90% bootstrap interval 3.93–4.16).
-#: The ratio falls as ε shrinks, so the value is conservative for smaller ε.
-MEASURED_CONSTANT = 4.16
+#: The constant C of the SubsetSum lemma, n ≥ C·log₂(2/ε″), used by :func:`required_n`.
+#: Measured for the law of the construction's instances, the **half-block law**
+#: (:func:`lthbook.subset_sum.sample_coefficients` with ``"half_block"``: one half of a block of
+#: 2n units, a Binomial(2n, 1/2) number of product coefficients N_ik·M_kj), as
+#: C = sup over every ε ∈ [0.001, 1/(2√2)] of n*(ε)/log₂(2/ε), n*(ε) the least n at which at
+#: most a fraction ε of the draws have worst_case_error > ε; 1/(2√2) is the largest ε″ that
+#: :func:`per_instance_budget` can return. Printed by chapter 2's call
+#: ``subset_sum.measure_constant("half_block", subset_sum.CONSTANT_EPS_GRID, 20_000, seed=2026)``:
+#: C = 4.635, 90% bootstrap interval 4.611–4.668 (1,000 resamples); the value below is the
+#: upper end rounded up (``MeasuredConstant.upper``). Below ε = 0.001 it is an extrapolation:
+#: C(ε) falls from about 4.5 at ε ≈ 0.1–0.2 to about 3.4–3.5 at ε = 0.001–0.002 (chapter 2;
+#: benchmarks/results/constant.txt repeats it with 100,000 draws down to ε = 0.0005).
+MEASURED_CONSTANT = 4.67
 #: Target layers may exceed spectral norm 1 by this much (rounding of a normalisation).
 SPECTRAL_NORM_TOLERANCE = 1e-9
 #: Default cap on the bytes of the random weights (4 GiB); pruning needs about as much again

@@ -97,6 +97,7 @@ __all__ = [
     "COEFFICIENT_LAWS",
     "LAWS",
     "HALF_BLOCK",
+    "CONSTANT_EPS_GRID",
     "SOLVE_BACKENDS",
     "ArrayLike",
 ]
@@ -116,6 +117,10 @@ COEFFICIENT_LAWS = ("uniform", "product", "gaussian")
 HALF_BLOCK = "half_block"
 #: Every law :func:`sample_coefficients`, :func:`failure_rate` and :func:`measure_constant` accept.
 LAWS = COEFFICIENT_LAWS + (HALF_BLOCK,)
+#: The ε at which chapter 2 reports the half-block constant: from 1/(2√2) ≈ 0.354, the largest
+#: ε″ = min(ε′, δ′) that :func:`lthbook.construction.per_instance_budget` can return (ε ≤ 1,
+#: l = d_in = d_out = 1), down to 0.001. :func:`measure_constant` covers every ε in between.
+CONSTANT_EPS_GRID = (math.sqrt(2) / 4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002, 0.001)
 #: The routes of :func:`solve`: ``"auto"`` takes NumPy on the CPU and torch elsewhere.
 SOLVE_BACKENDS = ("auto", "numpy", "torch")
 
@@ -790,7 +795,7 @@ def measure_constant(
     # [min ε, max ε], read at n = 1, 2, … (every per_n-th slot).
     worst = np.stack(
         [
-            _prefix_worst_cases(row, min(grid), max(grid))[per_n - 1 :: per_n]
+            _prefix_worst_cases(row, min(grid), max(grid), every=per_n)
             for row in tqdm(sample, desc=f"worst cases ({law})", disable=not progress)
         ]
     )  # (draws, max_n)
@@ -851,21 +856,36 @@ class _RangeConstant:
 
     def __init__(self, worst: np.ndarray, lowest: float, highest: float):
         self.lowest, self.highest = lowest, highest
-        self.order = np.argsort(worst, axis=0, kind="stable")
-        self.values = np.take_along_axis(worst, self.order, axis=0)
+        self.draws, self.max_n = worst.shape
+        self.order = np.argsort(worst.T, axis=1, kind="stable")  # (max_n, draws): one row per n
+        self.values = np.take_along_axis(worst.T, self.order, axis=1)
         # Ties (the many draws at the floor `lowest`): only the last of equal values is a step.
         self.step = np.ones_like(self.values, dtype=bool)
-        self.step[:-1] = self.values[1:] != self.values[:-1]
+        self.step[:, :-1] = self.values[:, 1:] != self.values[:, :-1]
+        # Only the n near the range matter; a resample that strays outside them uses every n.
+        theta = self._thresholds(np.ones(self.draws), np.arange(self.max_n))
+        inside = np.flatnonzero((theta <= highest) & (np.append(np.inf, theta[:-1]) > lowest))
+        first, last = (int(inside[0]), int(inside[-1])) if len(inside) else (0, self.max_n - 1)
+        self.rows = np.arange(max(0, first - 4), min(self.max_n, last + 5))
+
+    def _thresholds(self, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """θ_n for the n = rows + 1, given the draws' weights."""
+        total = float(weights.sum())
+        ordered = weights[self.order[rows]]  # (len(rows), draws)
+        above = total - np.cumsum(ordered, axis=1)  # weight of the values after position p
+        candidates = np.where(self.step[rows], np.maximum(self.values[rows], above / total), np.inf)
+        return np.minimum(candidates.min(axis=1), 1.0)  # at ε = 1 every n suffices
 
     def __call__(self, weights: np.ndarray) -> float:
-        total = float(weights.sum())
-        ordered = weights[self.order]  # (draws, max_n)
-        above = total - np.cumsum(ordered, axis=0)  # weight of the values after position p
-        candidates = np.where(self.step, np.maximum(self.values, above / total), np.inf)
-        theta = np.minimum(candidates.min(axis=0), 1.0)  # at ε = 1 every n suffices
+        rows = self.rows
+        theta = self._thresholds(weights, rows)
+        complete = (rows[0] == 0 or theta[0] > self.highest) and (rows[-1] == self.max_n - 1 or theta[-1] <= self.lowest)
+        if not complete:
+            rows = np.arange(self.max_n)
+            theta = self._thresholds(weights, rows)
         best = 0.0
-        previous = np.inf  # θ_0
-        for n, threshold in enumerate(theta.tolist(), start=1):
+        previous = np.inf if rows[0] == 0 else 1.0  # θ_{n−1} for the first row (> highest)
+        for n, threshold in zip((rows + 1).tolist(), theta.tolist()):
             if threshold <= self.highest and previous > self.lowest:
                 right = min(previous, self.highest)
                 if max(threshold, self.lowest) <= right:
@@ -883,10 +903,10 @@ def _first_covering(x: np.ndarray, eps: float) -> int:
     return int(covered[0]) + 1 if len(covered) else len(x) + 1
 
 
-def _prefix_worst_cases(x: np.ndarray, floor: float, ceiling: float) -> np.ndarray:
-    """worst_case_error(x[:k]) over [−1, 1] for k = 1..K, exactly where it lies in [floor, ceiling].
+def _prefix_worst_cases(x: np.ndarray, floor: float, ceiling: float, every: int = 1) -> np.ndarray:
+    """worst_case_error(x[:k]) over [−1, 1] for k = every, 2·every, …, exactly where it lies in [floor, ceiling].
 
-    Returns D ``(K,)`` with D_k = floor where the worst case is ≤ floor, the worst case itself
+    Returns D ``(K // every,)`` with D_k = floor where the worst case is ≤ floor, the worst case itself
     where it lies in (floor, ceiling], and some value > ceiling otherwise; so for every
     ε ∈ [floor, ceiling], "x[:k] succeeds for ε" is exactly D_k ≤ ε (up to float64 rounding).
 
@@ -900,7 +920,7 @@ def _prefix_worst_cases(x: np.ndarray, floor: float, ceiling: float) -> np.ndarr
     positive x_j, j > k, and left by that of the negative ones). At most about (2 + 2·ceiling
     + Σ|x|)/(2·floor) clusters survive, however large 2^k is. Zeros change nothing.
     """
-    count = len(x)
+    count = len(x) // every
     worst = np.full(count, np.inf)
     rest_plus = np.append(np.cumsum(np.clip(x[::-1], 0, None))[::-1], 0.0)
     rest_minus = np.append(np.cumsum(np.clip(x[::-1], None, 0))[::-1], 0.0)
@@ -917,9 +937,14 @@ def _prefix_worst_cases(x: np.ndarray, floor: float, ceiling: float) -> np.ndarr
             reach = np.maximum.accumulate(ends)
             first = np.append(0, np.flatnonzero(starts[1:] - reach[:-1] > 2 * floor) + 1)
             starts, ends = starts[first], np.maximum.reduceat(ends, first)
-        worst[k - 1] = _cluster_worst_case(starts, ends, floor)
-        if worst[k - 1] <= floor:
-            worst[k:] = floor  # more coefficients only add sums
+        if k % every:
+            continue
+        step = k // every - 1
+        if step >= count:
+            break
+        worst[step] = _cluster_worst_case(starts, ends, floor)
+        if worst[step] <= floor:
+            worst[step:] = floor  # more coefficients only add sums
             break
     return worst
 
