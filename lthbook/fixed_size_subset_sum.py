@@ -154,6 +154,7 @@ def fixed_size_worst_case_error(
     lo: float = -1.0,
     hi: float = 1.0,
     device: str | torch.device | None = None,
+    memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
 ) -> torch.Tensor:
     """sup over z ∈ [lo, hi] of min over |S| = k (or |S| ≤ k) of |z − Σ_{i∈S} x_i|, exactly.
 
@@ -168,6 +169,7 @@ def fixed_size_worst_case_error(
         at_most: sizes 0, …, k (True) or exactly k (False).
         lo, hi: the interval of targets, lo ≤ hi.
         device: None = CUDA if available, else CPU.
+        memory_budget_bytes: cap on working memory; instances are processed in chunks.
 
     Returns:
         float64 ``(B,)``, or a scalar tensor for ``(n,)`` coefficients.
@@ -187,16 +189,14 @@ def fixed_size_worst_case_error(
     lo, hi = check_float("lo", lo), check_float("hi", hi)
     if lo > hi:
         raise ValueError(f"lo must be <= hi; got lo = {lo:g}, hi = {hi:g}")
-    batch = x.reshape(-1, n)
-    sums, sizes = _all_sums(batch)
-    allowed = sizes <= k if at_most else sizes == k
-    chosen = torch.sort(sums[:, allowed], dim=1).values  # (B, N), N ≥ 1
-    worst = torch.maximum(_distance(chosen, lo), _distance(chosen, hi))
-    if chosen.shape[1] > 1:
-        half_gaps = (chosen[:, 1:] - chosen[:, :-1]) / 2
-        midpoints = chosen[:, :-1] + half_gaps
-        inside = (midpoints >= lo) & (midpoints <= hi)
-        worst = torch.maximum(worst, (half_gaps * inside).amax(dim=1))
+    budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
+    per_instance = _BYTES_PER_SUM << n
+    if per_instance > budget:
+        raise ValueError(
+            f"fixed_size_worst_case_error with n = {n} needs about {per_instance:,} bytes per instance, more than "
+            f"memory_budget_bytes = {budget:,}"
+        )
+    worst = _worst_cases(x.reshape(-1, n), [k], at_most, lo, hi, budget)[:, 0]
     return worst[0] if x.ndim == 1 else worst
 
 
@@ -281,10 +281,9 @@ def density_tradeoff(
     success = torch.zeros(len(densities), len(n_values), dtype=torch.float64)
     for column, n in enumerate(tqdm(n_values, desc="n", disable=not progress)):
         x = sample_coefficients(draws, n, law, generator=generator, device=device)
-        for row, alpha in enumerate(densities):
-            k = math.floor(alpha * n + 1e-12)
-            worst = fixed_size_worst_case_error(x, k, at_most=True, device=device)
-            success[row, column] = float((worst <= eps).double().mean())
+        ks = [math.floor(alpha * n + 1e-12) for alpha in densities]
+        worst = _worst_cases(x, ks, True, -1.0, 1.0, DEFAULT_MEMORY_BUDGET_BYTES)  # (draws, len(ks))
+        success[:, column] = (worst <= eps).double().mean(dim=0).cpu()
     needed = []
     for row in range(len(densities)):
         reached = [n for column, n in enumerate(n_values) if success[row, column] >= 1 - failure_probability]
@@ -332,6 +331,38 @@ def _search(x: torch.Tensor, z: torch.Tensor, half: int, k: int, at_most: bool) 
             chosen = order.gather(1, neighbours.gather(1, best[:, None])).squeeze(1)
             best_b = torch.where(better, members[chosen], best_b)
     return best_a, best_b
+
+
+def _worst_cases(x: torch.Tensor, ks: Sequence[int], at_most: bool, lo: float, hi: float, budget: int) -> torch.Tensor:
+    """``(B, len(ks))``: the worst case over [lo, hi] for each size limit, one sort per instance.
+
+    All 2^n sums are sorted once. For a size limit, the sums of other sizes are replaced by the
+    nearest allowed sum to their left (the first allowed one at the start): the row stays
+    sorted, its set of values is exactly the allowed sums, and repeated values add gaps of 0,
+    so the half-gap formula of :func:`fixed_size_worst_case_error` applies unchanged.
+    """
+    batch, n = x.shape
+    rows = max(1, budget // (_BYTES_PER_SUM << n))
+    result = torch.empty(batch, len(ks), dtype=torch.float64, device=x.device)
+    for start in range(0, batch, rows):
+        sums, sizes = _all_sums(x[start : start + rows])
+        sorted_sums, order = torch.sort(sums, dim=1)
+        sorted_sizes = sizes[order]
+        positions = torch.arange(sums.shape[1], device=x.device).expand_as(order)
+        for column, k in enumerate(ks):
+            allowed = sorted_sizes <= k if at_most else sorted_sizes == k
+            first = allowed.int().argmax(dim=1, keepdim=True)  # some size is always allowed
+            index = torch.where(allowed, positions, -1).cummax(dim=1).values
+            index = torch.where(index < 0, first, index)
+            chosen = sorted_sums.gather(1, index)
+            part = torch.maximum(_distance(chosen, lo), _distance(chosen, hi))
+            if chosen.shape[1] > 1:
+                half_gaps = (chosen[:, 1:] - chosen[:, :-1]) / 2
+                midpoints = chosen[:, :-1] + half_gaps
+                inside = (midpoints >= lo) & (midpoints <= hi)
+                part = torch.maximum(part, (half_gaps * inside).amax(dim=1))
+            result[start : start + rows, column] = part
+    return result
 
 
 def _all_sums(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -92,6 +92,8 @@ def test_worst_case_matches_a_dense_grid_and_the_unconstrained_function():
             # The grid is a lower estimate, within half its step of the supremum.
             assert float(grid) <= float(worst[b]) + 1e-12
             assert float(worst[b]) <= float(grid) + 5e-4 / 2 + 1e-12
+    chunked = fixed_size_worst_case_error(x, 3, device=CPU, memory_budget_bytes=96 * 256)  # one row per chunk
+    assert torch.equal(chunked, fixed_size_worst_case_error(x, 3, device=CPU))
     full = fixed_size_worst_case_error(x, 8, device=CPU)
     assert torch.allclose(full, subset_sum.worst_case_error(x, device=CPU), rtol=0, atol=1e-14)
     assert float(fixed_size_worst_case_error([0.5, 0.5, 0.5, 0.5], 2, device=CPU)) == 1.0  # sums 0, 0.5, 1: z = −1
