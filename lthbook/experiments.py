@@ -24,8 +24,9 @@ test images in seconds.
 (:func:`lthbook.edge_popup.experiment2_network`); :data:`lthbook.experiments.PAPER_EXPERIMENT2`
 holds the paper's numbers, :func:`lthbook.experiments.matched_wide_hidden` sizes the wide
 network, and :func:`lthbook.experiments.read_experiment2_results` and
-:func:`lthbook.experiments.experiment2_curves` read the results file that
-``benchmarks/experiment2.py`` writes.
+:func:`lthbook.experiments.experiment2_curves` read the results files of
+``benchmarks/experiment2.py`` (``benchmarks/results/experiment2.json``, the first 2-epoch FC2
+sweep, and ``experiment2_full.json``, the sweep at the official settings).
 """
 from __future__ import annotations
 
@@ -484,6 +485,8 @@ class Experiment2Curve:
         accuracy: best final test accuracy over the seeds run at that point.
         seeds: number of runs (seeds) behind each point.
         epochs, train_images: the training budget of the runs used (the largest in the file).
+        mean_accuracy: mean final test accuracy over the seeds at that point.
+        sd_accuracy: their sample standard deviation (``n − 1`` in the denominator; 0 for one seed).
     """
 
     net: str
@@ -494,19 +497,25 @@ class Experiment2Curve:
     seeds: tuple[int, ...]
     epochs: int
     train_images: int
+    mean_accuracy: tuple[float, ...] = ()
+    sd_accuracy: tuple[float, ...] = ()
 
 
-def experiment2_curves(results: dict, net: str) -> dict[str, Experiment2Curve]:
+def experiment2_curves(results: dict, net: str, *, epochs: int | None = None) -> dict[str, Experiment2Curve]:
     """The results file's runs of one network, as one :class:`lthbook.experiments.Experiment2Curve` per structure.
 
     For every (structure, kept fraction) only the runs with the largest training budget
     (epochs × training images) count, so that a quick smoke run in the same file never mixes
     with the real sweep; among their seeds the best final accuracy is kept, as the paper
-    plots the best of its runs.
+    plots the best of its runs, beside the mean and standard deviation over the seeds. With
+    ``epochs`` given, only runs of that many epochs count (``benchmarks/experiment2.py`` also
+    runs one configuration at 2× and 4× the epochs, which must not replace that point of the
+    10-epoch curve).
 
     Args:
         results: as returned by :func:`lthbook.experiments.read_experiment2_results`.
-        net: the network's name in the file (``"fc2"``, ``"fc4"``).
+        net: the network's name in the file (``"fc2"``, ``"fc4"``, ``"lenet5"``).
+        epochs: keep only runs of this many epochs (``None``: every run).
 
     Returns:
         ``{structure: curve}`` for the structures the file holds for ``net`` (possibly empty),
@@ -516,18 +525,23 @@ def experiment2_curves(results: dict, net: str) -> dict[str, Experiment2Curve]:
         raise TypeError("results must be the dictionary returned by read_experiment2_results")
     if not isinstance(net, str):
         raise TypeError(f"net must be a string such as 'fc2'; got {type(net).__name__}")
+    if epochs is not None:
+        epochs = check_int("epochs", epochs, low=1)
     groups: dict[tuple[str, float], list[dict]] = {}
     for run in results["runs"]:
-        if run["net"] == net:
+        if run["net"] == net and (epochs is None or run["epochs"] == epochs):
             groups.setdefault((run["structure"], float(run["keep_fraction"])), []).append(run)
     points: dict[str, list[tuple]] = {}
     for (structure, keep), runs in groups.items():
         budget = max(r["epochs"] * r["train_images"] for r in runs)
         chosen = [r for r in runs if r["epochs"] * r["train_images"] == budget]
         best = max(chosen, key=lambda r: r["test_accuracy"])
+        values = [float(r["test_accuracy"]) for r in chosen]
+        mean = sum(values) / len(values)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
         points.setdefault(structure, []).append((
             best["kept_weights"], keep, float(best["test_accuracy"]), len(chosen),
-            best["epochs"], best["train_images"],
+            best["epochs"], best["train_images"], mean, sd,
         ))
     curves = {}
     for structure, rows in points.items():
@@ -537,6 +551,7 @@ def experiment2_curves(results: dict, net: str) -> dict[str, Experiment2Curve]:
             keep_fractions=tuple(r[1] for r in rows), kept_weights=tuple(int(r[0]) for r in rows),
             accuracy=tuple(r[2] for r in rows), seeds=tuple(r[3] for r in rows),
             epochs=max(r[4] for r in rows), train_images=max(r[5] for r in rows),
+            mean_accuracy=tuple(r[6] for r in rows), sd_accuracy=tuple(r[7] for r in rows),
         )
     return curves
 

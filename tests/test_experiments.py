@@ -291,3 +291,25 @@ def test_the_real_results_file_if_present_is_valid():
     results = ex.read_experiment2_results(path)
     for curve in ex.experiment2_curves(results, "fc2").values():
         assert list(curve.kept_weights) == sorted(curve.kept_weights)
+
+
+def test_curves_report_mean_and_sd_over_seeds_and_can_fix_the_epochs(tmp_path):
+    runs = [
+        _run("ours_relu", 0.1, 0.70, epochs=10, images=60_000, seed=0),
+        _run("ours_relu", 0.1, 0.74, epochs=10, images=60_000, seed=1),
+        _run("ours_relu", 0.1, 0.78, epochs=10, images=60_000, seed=2),
+        _run("ours_relu", 0.1, 0.90, epochs=40, images=60_000, seed=0),  # the convergence check
+        _run("ours_relu", 0.5, 0.85, epochs=10, images=60_000, seed=0),
+    ]
+    path = tmp_path / "experiment2_full.json"
+    path.write_text(json.dumps({"runs": runs}))
+    results = ex.read_experiment2_results(path)
+    curve = ex.experiment2_curves(results, "fc2", epochs=10)["ours_relu"]
+    assert curve.keep_fractions == (0.1, 0.5) and curve.seeds == (3, 1)
+    assert curve.accuracy == (0.78, 0.85)
+    assert curve.mean_accuracy == pytest.approx((0.74, 0.85))
+    assert curve.sd_accuracy == pytest.approx((0.04, 0.0))
+    unfixed = ex.experiment2_curves(results, "fc2")["ours_relu"]
+    assert unfixed.accuracy == (0.90, 0.85) and unfixed.seeds == (1, 1)  # the largest budget wins without epochs
+    with pytest.raises(ValueError, match="epochs"):
+        ex.experiment2_curves(results, "fc2", epochs=0)
