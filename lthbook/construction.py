@@ -728,8 +728,9 @@ def required_n(
 
     **What C is.** The default, :data:`MEASURED_CONSTANT`, is a measurement, not a proven
     constant: chapter 2 measures it for the half-block law (:func:`lthbook.subset_sum.measure_constant`)
-    on a range of ε″ that contains every ε″ this function can produce down to the range's
-    lower end (ε″ ≤ ε′ ≤ 1/(2√2) ≈ 0.354), taking the upper end of a bootstrap interval;
+    on every ε″ in [0.001, 1/(2√2)] (the comment above :data:`MEASURED_CONSTANT`), which
+    contains every ε″ ≥ 0.001 this function can produce (ε″ ≤ ε′ ≤ 1/(2√2) ≈ 0.354), taking
+    the upper end of a bootstrap interval;
     :func:`half_block_check` re-tests it on fresh draws. The theorem's own ε″ (about 1e-4 to
     1e-9 for the networks of the book) lie far below that range: there the constant is an
     extrapolation, resting on Lueker's theorem (some constant works at every ε″, so n grows
