@@ -154,7 +154,7 @@ def train_target(
     """Train a bias-free ReLU MLP (``edge_popup.dense_mlp``) on ``data``; return W_1, …, W_l.
 
     Widths (data.input_dim, *hidden, data.num_classes); ``edge_popup.train`` with SGD, cosine
-    learning rate, mini-batches of 64, seeded by ``seed``. The weights are returned as float64
+    learning rate, mini-batches of 64, seeded by ``seed``, in the data's dtype. The weights are returned as float64
     tensors; scale them into the class with ``construction.normalize_to_class``.
     """
     if not isinstance(data, Dataset):
@@ -164,7 +164,7 @@ def train_target(
     hidden = [check_int(f"hidden[{i}]", h, low=1) for i, h in enumerate(hidden)]
     seed = check_int("seed", seed, low=0)
     widths = [data.input_dim, *hidden, data.num_classes]
-    model = edge_popup.dense_mlp(widths, generator=torch.Generator().manual_seed(seed))
+    model = edge_popup.dense_mlp(widths, generator=torch.Generator().manual_seed(seed)).to(data.X_train.dtype)
     edge_popup.train(model, data, epochs=epochs, lr=lr, seed=seed, device=device, progress=progress)
     return [m.weight.detach().to(torch.float64) for m in model if isinstance(m, torch.nn.Linear)]
 
@@ -327,7 +327,8 @@ class PlantAndSeekResult:
         target_widths: (d_0, …, d_l).
         layer_widths: widths of every layer of the random network (depth 2l).
         n: Theorem 1's size parameter used.
-        keep_fractions: kept share of S* in each of the 2l layers (edge-popup keeps the same).
+        keep_fractions: kept share of S* in each of the 2l layers.
+        keep_scale: edge-popup kept min(1, keep_scale · share) of each layer.
         certified_bound: S*'s certified bound on sup_{‖x‖≤1} ‖f − g_{S*}‖₂.
         target_accuracy: the (scaled) target's test accuracy.
         planted: the report for S*.
@@ -339,6 +340,7 @@ class PlantAndSeekResult:
     layer_widths: tuple[int, ...]
     n: int
     keep_fractions: tuple[float, ...]
+    keep_scale: float
     certified_bound: float
     target_accuracy: float
     planted: TicketReport
@@ -363,6 +365,7 @@ def plant_and_seek(
     lr: float = 0.01,
     batch_size: int = 64,
     optimizer: str = "sgd",
+    keep_scale: float = 1.0,
     start: str = "random",
     seed: int = 0,
     num_points: int = 2_000,
@@ -388,6 +391,8 @@ def plant_and_seek(
         n, eps, delta, constant, max_coefficients: Theorem 1's size and pruning options.
         modes: a non-empty subset of :data:`SEEK_MODES`.
         epochs: edge-popup epochs ≥ 0; lr, batch_size, optimizer: its settings (:func:`seek`).
+        keep_scale: edge-popup keeps min(1, keep_scale · S*'s share) of each layer; 1 (the
+            default) keeps exactly as many weights as S* in every layer.
         start: ``"random"`` (edge-popup's score initialisation) or ``"planted"`` (scores 1 on S*,
             0 elsewhere: edge-popup starts at S*).
         seed: ≥ 0; seeds the network (seed), the scores (seed + 1), the batches and the sampling.
@@ -406,6 +411,7 @@ def plant_and_seek(
     modes = tuple(check_choice("modes", mode, SEEK_MODES) for mode in modes)
     start = check_choice("start", start, ("random", "planted"))
     epochs = check_int("epochs", epochs, low=0)
+    keep_scale = check_float("keep_scale", keep_scale, low=0.0, low_inclusive=False)
     seed = check_int("seed", seed, low=0)
     target = [w.to(device) for w in construction.normalize_to_class(target_weights)]
     widths = (target[0].shape[1],) + tuple(w.shape[0] for w in target)
@@ -424,6 +430,7 @@ def plant_and_seek(
     planted = construction.prune_to(network, target, max_coefficients=max_coefficients, progress=progress)
     certified = construction.certified_error_bound(planted, target).bound
     keep_fractions = tuple(int(m.sum()) / m.numel() for m in planted.masks)
+    seek_fractions = tuple(min(1.0, keep_scale * share) for share in keep_fractions)
 
     x_train, y_train = _on_sphere(data.X_train.to(device)), data.y_train.to(device)
     x_test, y_test = _on_sphere(data.X_test.to(device)), data.y_test.to(device)
@@ -453,7 +460,7 @@ def plant_and_seek(
     sought = []
     for index, mode in enumerate(modes):
         model = supermask_copy(
-            network, keep_fractions, start_masks=planted.masks if start == "planted" else None,
+            network, seek_fractions, start_masks=planted.masks if start == "planted" else None,
             generator=torch.Generator().manual_seed(seed + 1),
         )
         losses = seek(
@@ -466,7 +473,8 @@ def plant_and_seek(
         sought.append(report(f"edge-popup ({mode})", masks, tuple(losses)))
     return PlantAndSeekResult(
         target_widths=widths, layer_widths=(widths[0],) + tuple(w.shape[0] for w in network.weights), n=n,
-        keep_fractions=keep_fractions, certified_bound=certified, target_accuracy=target_accuracy,
+        keep_fractions=keep_fractions, keep_scale=keep_scale, certified_bound=certified,
+        target_accuracy=target_accuracy,
         planted=report("planted S*", planted.masks, ()), sought=tuple(sought), epochs=epochs,
     )
 

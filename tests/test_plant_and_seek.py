@@ -15,6 +15,7 @@ from lthbook.plant_and_seek import (
     plant_and_seek,
     seek,
     supermask_copy,
+    train_target,
 )
 
 CPU = "cpu"
@@ -94,18 +95,36 @@ def test_planted_start_without_training_finds_s_star_exactly(tiny):
 def test_edge_popup_keeps_s_star_sizes_and_its_training_loss_falls(tiny):
     target, data = tiny
     untrained = plant_and_seek(target, data, n=12, epochs=0, num_points=50, adversarial_steps=0, device=CPU)
-    trained = plant_and_seek(target, data, n=12, epochs=12, lr=0.01, num_points=50, adversarial_steps=0,
+    trained = plant_and_seek(target, data, n=12, epochs=8, lr=0.01, num_points=50, adversarial_steps=0,
                              device=CPU)
     assert trained.keep_fractions == untrained.keep_fractions
     assert trained.certified_bound == untrained.certified_bound  # the same network and S*
     for before, after in zip(untrained.sought, trained.sought):
         assert after.kept == trained.planted.kept  # same kept count per layer as S*
-        assert len(after.train_losses) == 12 and before.train_losses == ()
+        assert len(after.train_losses) == 8 and before.train_losses == ()
         assert any(o.jaccard < 1 for o in after.overlaps)  # a random start does not land on S*
     # With the labels, edge-popup lowers its training loss (cross-entropy).
     labels = trained.sought[0]
     assert labels.name == "edge-popup (labels)"
     assert labels.train_losses[-1] < labels.train_losses[0]
+
+
+def test_keep_scale_doubles_edge_popups_share(tiny):
+    target, data = tiny
+    result = plant_and_seek(target, data, n=12, modes=("target",), epochs=0, keep_scale=2.0, num_points=20,
+                            adversarial_steps=0, device=CPU)
+    for kept, planted, layer in zip(result.sought[0].kept, result.planted.kept, result.sought[0].overlaps):
+        assert kept == min(layer.size, math.floor(2 * planted + 0.5))
+        assert layer.found == kept and layer.planted == planted
+
+
+def test_train_target_returns_float64_weights_of_the_right_shapes(tiny):
+    _, data = tiny
+    weights = train_target(data, (5,), epochs=3, lr=0.05, device=CPU)
+    assert [tuple(w.shape) for w in weights] == [(5, 4), (3, 5)]
+    assert all(w.dtype == torch.float64 for w in weights)
+    again = train_target(data, (5,), epochs=3, lr=0.05, device=CPU)
+    assert all(torch.equal(a, b) for a, b in zip(weights, again))  # seeded
 
 
 def test_supermask_copy_holds_the_random_weights_and_starts_at_given_masks():
@@ -132,6 +151,8 @@ def test_pipeline_bad_inputs(tiny):
         plant_and_seek(target, data, n=4, start="middle", device=CPU)
     with pytest.raises(ValueError, match="epochs"):
         plant_and_seek(target, data, n=4, epochs=-1, device=CPU)
+    with pytest.raises(ValueError, match="keep_scale"):
+        plant_and_seek(target, data, n=4, keep_scale=0, device=CPU)
     with pytest.raises(TypeError, match="data"):
         plant_and_seek(target, (data.X_train, data.y_train), n=4, device=CPU)
     with pytest.raises(ValueError, match="d_0 = 3"):
