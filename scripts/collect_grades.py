@@ -1,10 +1,12 @@
 """Collect the autograder's results of one problem set into a grade sheet (CSV).
 
 Grading without Docker, ``otter run`` writes one ``results.json`` per submission (see the
-instructors' page). This script reads ``RESULTS_DIR/*/results.json`` (one folder per student) and
-writes one row per submission: the score of every autograded question, an empty column for every
-question graded by hand (named from the master, for you to fill in with its rubric), and the
-autograded total out of its maximum.
+instructors' page). This script reads ``RESULTS_DIR/<submission>/results.json`` (one folder per
+student) and writes one row per submission: the score of every autograded question, an empty column
+for every question graded by hand (named from the master, for you to fill in with its rubric), the
+autograded total out of its maximum, and a note. A submission folder without ``results.json``
+(its ``otter run`` was stopped by the time limit, or crashed) still gets a row, with empty scores
+and a note saying so, so that no student silently drops out of the sheet.
 
 Usage::
 
@@ -31,14 +33,24 @@ def question_scores(results_file: Path) -> dict[str, tuple[float, float]]:
 
 
 def grade_sheet(master: Path, results_dir: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """The CSV header and one row per ``results_dir/<submission>/results.json``."""
+    """The CSV header and one row per submission folder ``results_dir/<submission>/``.
+
+    Raises:
+        ValueError: when no folder holds a ``results.json``, or one lacks a question of ``master``.
+    """
     questions = make_coursework.problem_set_questions(master)
     auto = [q["name"] for q in questions if not q["manual"]]
     manual = [f"{q['name']} (by hand, of {q['points']:g})" for q in questions if q["manual"]]
-    header = ["submission", *auto, *manual, "autograded", "autograded max"]
+    header = ["submission", *auto, *manual, "autograded", "autograded max", "note"]
     maximum = sum(float(q["points"]) for q in questions if not q["manual"])
     rows = []
-    for results_file in sorted(results_dir.glob("*/results.json")):
+    for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()):
+        results_file = folder / "results.json"
+        if not results_file.is_file():
+            rows.append({"submission": folder.name, **{name: "" for name in auto}, **{column: "" for column in manual},
+                         "autograded": "", "autograded max": f"{maximum:g}",
+                         "note": "no results.json: stopped by the time limit or crashed; see the instructors' page"})
+            continue
         scores = question_scores(results_file)
         missing = sorted(set(auto) - set(scores))
         if missing:
@@ -48,9 +60,10 @@ def grade_sheet(master: Path, results_dir: Path) -> tuple[list[str], list[dict[s
         row.update({column: "" for column in manual})
         row["autograded"] = f"{sum(scores[name][0] for name in auto):g}"
         row["autograded max"] = f"{maximum:g}"
+        row["note"] = ""
         rows.append(row)
-    if not rows:
-        raise ValueError(f"no */results.json under {results_dir}")
+    if not any(row["autograded"] for row in rows):
+        raise ValueError(f"no <submission>/results.json under {results_dir}")
     return header, rows
 
 
