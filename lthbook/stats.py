@@ -15,6 +15,7 @@ subtly wrong, so they live here once:
 Inputs may be NumPy arrays, lists or (CPU or GPU) tensors; everything is computed in float64
 with NumPy, since these are a few thousand numbers at most.
 """
+
 from __future__ import annotations
 
 import math

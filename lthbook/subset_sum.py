@@ -32,7 +32,12 @@ What is here
 * :func:`brute_force` — all 2^n sums; the obviously correct oracle for tests (n ≤ 22).
 * :func:`worst_case_error` — sup over z ∈ [lo, hi] of the optimal error, exactly.
 * :func:`sample_coefficients` — the coefficient laws ``"uniform"``, ``"product"``,
-  ``"gaussian"``.
+  ``"gaussian"``, and ``"half_block"``, the law of the construction's instances (one half of a
+  block of 2n units: a Binomial(2n, 1/2) number of product coefficients, as 2n slots with zeros).
+* :func:`first_success`, :func:`least_n`, :func:`failure_rate`, :func:`measure_constant` —
+  Lueker's event measured: the first n at which a draw succeeds, the n at which at most a
+  fraction ε fail, failure rates with Wilson intervals, and the constant C with a bootstrap
+  interval (chapter 2; :data:`lthbook.construction.MEASURED_CONSTANT` comes from it).
 * :func:`milp` — the paper's mixed-integer formulation, solved by HiGHS through SciPy: the
   reference the benchmark and chapter 2 compare against, not a production solver.
 * :func:`subset_value` — the float64 sum of a subset, in the fixed order every function here
@@ -879,7 +884,9 @@ class _RangeConstant:
     def __call__(self, weights: np.ndarray) -> float:
         rows = self.rows
         theta = self._thresholds(weights, rows)
-        complete = (rows[0] == 0 or theta[0] > self.highest) and (rows[-1] == self.max_n - 1 or theta[-1] <= self.lowest)
+        below = rows[0] == 0 or theta[0] > self.highest  # the rows start before the range
+        above = rows[-1] == self.max_n - 1 or theta[-1] <= self.lowest  # and end after it
+        complete = below and above
         if not complete:
             rows = np.arange(self.max_n)
             theta = self._thresholds(weights, rows)
