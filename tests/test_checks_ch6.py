@@ -15,7 +15,7 @@ CPU = torch.device("cpu")
 
 # ------------------------------------------------------------------- check_experiment1_n_prediction
 
-EPS, LOW, HIGH, C = 0.01, -0.439, 0.437, 4.16  # C: chapter 2's measured constant
+EPS, LOW, HIGH, C = 0.01, -0.439, 0.437, 4.16  # any constant works; the check takes it as an argument
 S = (HIGH - LOW) / 2
 
 
