@@ -57,8 +57,16 @@ def theory_line_style() -> dict:
 _ROADMAP_STEPS = (
     ("Random SubsetSum", "n = O(log 1/ε) random\nnumbers ε-approximate\nevery z ∈ [−1, 1]", "Chapter 2"),
     ("ReLU decomposition", "w·x = σ(wx) − σ(−wx):\none weight = two\nSubsetSum instances", "Chapter 3"),
-    ("Width construction", "a random net O(log(dl/ε))\ntimes wider, 2l deep,\npruned to any target", "Chapter 4"),
-    ("Lower bound", "counting subnetworks:\nlog(1/ε) extra width\nis necessary", "Chapter 5"),
+    (
+        "Width construction",
+        "a random net 2l deep,\nO(log(dl/min(ε,δ))) times\nwider, pruned to any\ntarget (prob. ≥ 1 − δ)",
+        "Chapter 4",
+    ),
+    (
+        "Lower bound",
+        "counting: Ω(d² log 1/ε)\nparameters for any net;\nlog(1/ε) width factor\nat depth 2",
+        "Chapter 5",
+    ),
 )
 
 
