@@ -158,7 +158,8 @@ def main() -> int:
     report.line()
     report.line("weights: frozen random weights of the edge-popup network; dense: trainable weights of the dense one.")
     report.line("e-p: edge-popup with TopKSelector; topk: the same with a full torch.topk for every mask.")
-    report.line("full topk: masks of the e-p column that needed a full torch.topk (the first of each layer, and misses).")
+    report.line("full topk: masks of the e-p column that needed a full torch.topk "
+                "(the first of each layer, and misses).")
     report.line(f"largest e-p/dense ratio: {worst:.2f} ({'within' if worst <= 3 else 'ABOVE'} the target of 3)")
     report.close()
     return 0

@@ -261,7 +261,8 @@ class TopKSelector:
             self.width /= 2
         elif band < target // 4:
             self.width *= 2
-        self.width = max(self.width, 4 * abs(kth - self.threshold), _TINY)
+        previous = kth if self.threshold is None else self.threshold
+        self.width = max(self.width, 4 * abs(kth - previous), _TINY)
         self.threshold = kth
 
 
@@ -335,14 +336,54 @@ def _draw_weight(
     return _draw_uniform(shape, 1.0, generator)  # "uniform": the U[−1, 1] of Theorem 1
 
 
-class SupermaskLinear(nn.Module):
+class _Supermasked(nn.Module):
+    """What every supermask layer shares: the kept share, the selectors and ``W ⊙ M``."""
+
+    _keep_fraction: float
+
+    @property
+    def keep_fraction(self) -> float:
+        """Share of the entries kept, in ``(0, 1]``; may be changed between training runs."""
+        return self._keep_fraction
+
+    @keep_fraction.setter
+    def keep_fraction(self, value: float) -> None:
+        self._keep_fraction = _check_keep_fraction(value)
+
+    def _selector_for(self, name: str) -> TopKSelector:
+        # One selector per score tensor, created on first use (not a parameter or buffer).
+        selectors = self.__dict__.setdefault("_selectors", {})
+        return selectors.setdefault(name, TopKSelector())
+
+    def _float_mask_of(self, name: str) -> torch.Tensor:
+        # 0/1 values shaped like the scores; a work buffer, valid until the next call.
+        scores = getattr(self, name)
+        with torch.no_grad():
+            k = kept_count(scores.numel(), self.keep_fraction)
+            return self._selector_for(name).float_mask(scores.abs(), k).view_as(scores)
+
+    def _mask_of(self, name: str) -> torch.Tensor:
+        return self._float_mask_of(name).bool()
+
+    def _masked(self, name: str, weight: torch.Tensor) -> torch.Tensor:
+        # W ⊙ M for the scores called `name`, differentiable with respect to them.
+        scores = getattr(self, name)
+        buffers = self.__dict__.setdefault("_sign_buffers", {})
+        signs = buffers.get(name)
+        if signs is None or signs.shape != scores.shape or signs.dtype != scores.dtype \
+                or signs.device != scores.device:
+            signs = buffers[name] = torch.empty_like(scores, requires_grad=False)
+        return _MaskedWeight.apply(scores, weight, self._float_mask_of(name), signs.detach())
+
+
+class SupermaskLinear(_Supermasked):
     """A bias-free (by default) linear layer ``x ↦ (W ⊙ M) x`` with frozen random ``W``.
 
     ``W`` (``weight``, shape ``(out_features, in_features)``) is drawn once and never trained
     (``requires_grad=False``; it is still a parameter, so it moves with ``.to(device)`` and is
     saved in the ``state_dict``). ``scores`` has the same shape and is the only thing an
-    optimizer changes. ``M = TopKMask(|scores|)`` keeps the ``kept_count(W.numel(),
-    keep_fraction)`` entries of largest score magnitude.
+    optimizer changes. ``M`` keeps the ``kept_count(W.numel(), keep_fraction)`` entries of
+    largest score magnitude (ties by :func:`topk_mask`'s rule).
 
     The law of ``W`` (``fan_in = in_features``):
 
@@ -416,40 +457,6 @@ class SupermaskLinear(nn.Module):
         else:
             self.register_parameter("bias", None)
             self.register_parameter("bias_scores", None)
-
-    @property
-    def keep_fraction(self) -> float:
-        """Share of the entries kept, in ``(0, 1]``; may be changed between training runs."""
-        return self._keep_fraction
-
-    @keep_fraction.setter
-    def keep_fraction(self, value: float) -> None:
-        self._keep_fraction = _check_keep_fraction(value)
-
-    def _selector_for(self, name: str) -> TopKSelector:
-        # One selector per score tensor, created on first use (not a parameter or buffer).
-        selectors = self.__dict__.setdefault("_selectors", {})
-        return selectors.setdefault(name, TopKSelector())
-
-    def _float_mask_of(self, name: str) -> torch.Tensor:
-        # 0/1 values shaped like the scores; a work buffer, valid until the next call.
-        scores = getattr(self, name)
-        with torch.no_grad():
-            k = kept_count(scores.numel(), self.keep_fraction)
-            return self._selector_for(name).float_mask(scores.abs(), k).view_as(scores)
-
-    def _mask_of(self, name: str) -> torch.Tensor:
-        return self._float_mask_of(name).bool()
-
-    def _masked(self, name: str, weight: torch.Tensor) -> torch.Tensor:
-        # W ⊙ M for the scores called `name`, differentiable with respect to them.
-        scores = getattr(self, name)
-        buffers = self.__dict__.setdefault("_sign_buffers", {})
-        signs = buffers.get(name)
-        if signs is None or signs.shape != scores.shape or signs.dtype != scores.dtype \
-                or signs.device != scores.device:
-            signs = buffers[name] = torch.empty_like(scores, requires_grad=False)
-        return _MaskedWeight.apply(scores, weight, self._float_mask_of(name), signs.detach())
 
     def mask(self) -> torch.Tensor:
         """The current supermask ``M`` of the weight: a bool tensor shaped like ``weight``.
@@ -585,7 +592,7 @@ class SupermaskMLP(nn.Sequential):
         return nn.Sequential(*(m.to_linear() if isinstance(m, SupermaskLinear) else nn.ReLU() for m in self))
 
 
-class SupermaskBlockExpand(nn.Module):
+class SupermaskBlockExpand(_Supermasked):
     """The first matrix of the paper's block construction, as a supermask layer (chapter 6).
 
     Input coordinate j feeds its own ``redundancy`` = r hidden units and nothing else:
@@ -626,13 +633,6 @@ class SupermaskBlockExpand(nn.Module):
         self.weight = nn.Parameter(_draw_weight(shape, 1, weight_init, generator), requires_grad=False)
         score_bound = check_float("score_bound", score_bound, low=0.0, low_inclusive=False)
         self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
-
-    # The same kept share and top-k selection as SupermaskLinear.
-    keep_fraction = SupermaskLinear.keep_fraction
-    _selector_for = SupermaskLinear._selector_for
-    _float_mask_of = SupermaskLinear._float_mask_of
-    _mask_of = SupermaskLinear._mask_of
-    _masked = SupermaskLinear._masked
 
     def mask(self) -> torch.Tensor:
         """The current supermask, bool, shape ``(in_features, redundancy)``."""
@@ -708,14 +708,15 @@ def experiment2_network(
                             weight_init=weight_init, generator=generator)
     redundancy = check_int("redundancy", redundancy, low=1)
     for i, (d_in, d_out) in enumerate(zip(widths[:-1], widths[1:])):
-        official = {"score_bound": math.sqrt(2.0 / d_in), "fan_in": d_in} if official_init else {}
         layers.append(SupermaskBlockExpand(d_in, redundancy, keep_fraction=keep_fraction,
                                            weight_init=weight_init, generator=generator,
                                            score_bound=math.sqrt(2.0) if official_init else 1.0))
         if structure == "ours_relu":
             layers.append(nn.ReLU())
         layers.append(SupermaskLinear(d_in * redundancy, d_out, keep_fraction=keep_fraction,
-                                      weight_init=weight_init, generator=generator, **official))
+                                      weight_init=weight_init, generator=generator,
+                                      fan_in=d_in if official_init else None,
+                                      score_bound=math.sqrt(2.0 / d_in) if official_init else None))
         if i < len(widths) - 2:
             layers.append(nn.ReLU())
     return nn.Sequential(*layers)

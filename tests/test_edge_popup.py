@@ -485,7 +485,7 @@ def test_training_run_keeps_topk_masks_at_every_step_and_the_same_scores_as_befo
             expected = _topk_set(reference_layer.scores.detach().abs(), k)
             assert expected is not None, f"tie at step {step}: pick another seed"
             assert torch.equal(layer.mask(), expected), f"step {step}"
-        for model, opt, forward in ((fast, opt_fast, fast), (plain, opt_plain, lambda x: _plain_forward(plain, x))):
+        for opt, forward in ((opt_fast, fast), (opt_plain, lambda x: _plain_forward(plain, x))):
             loss = F.cross_entropy(forward(digits.X_train[batch]), digits.y_train[batch])
             opt.zero_grad(set_to_none=True)
             loss.backward()
