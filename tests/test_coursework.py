@@ -420,12 +420,16 @@ def test_reference_solutions_get_full_marks_and_stubs_get_none(master, built, tm
     assert sorted(stubbed) == autograded
     assert all(score == 0 for score, _ in stubbed.values()), stubbed
 
-    # The grade sheet of the instructors' page, from these two results.json.
+    # The grade sheet of the instructors' page, from these two results.json and a submission whose
+    # otter run was stopped by the time limit (a folder without results.json): it keeps its row.
+    (tmp_path / "timed_out").mkdir()
     header, rows = collect_grades.grade_sheet(master, tmp_path)
     total = sum(float(q["points"]) for q in mc.problem_set_questions(master) if not q["manual"])
-    assert [row["submission"] for row in rows] == ["solved", "stubbed"]
+    assert [row["submission"] for row in rows] == ["solved", "stubbed", "timed_out"]
     assert float(rows[0]["autograded"]) == total == float(rows[0]["autograded max"])
     assert float(rows[1]["autograded"]) == 0
+    assert rows[0]["note"] == rows[1]["note"] == ""
+    assert rows[2]["autograded"] == "" and rows[2]["note"].startswith("no results.json: stopped by the time limit")
     by_hand = [column for column in header if "by hand" in column]
     assert len(by_hand) == sum(q["manual"] for q in mc.problem_set_questions(master)) >= 1
     assert all(row[column] == "" for row in rows for column in by_hand)
