@@ -40,6 +40,16 @@ U[−1, 1], no biases::
 For l = 1 the network is Theorem 1's (M_1, M_2) with the same shapes and the same pruning.
 Every instance is solved exactly by :func:`lthbook.subset_sum.solve`, batched.
 
+Where the book's version agrees with Burkholz's code
+---------------------------------------------------
+The layout: a univariate first layer of ``2*rho`` units per input, then ``rho`` copies of every
+neuron of the next target layer (``prune_layer_first``), copies of copies in later layers
+(``prune_layer(..., rho, rho, ...)``), one copy of each output in the last (``LastLayer``,
+``rho_out = 1``); for ReLU the first layer's units are split by the sign of their weight
+(``parallel_weight_pruning_first`` with ``idact=False``) and each sign solves its own instance,
+as Theorem 1's halves; later layers solve one instance per (copy, input neuron) over the
+``rho`` copies of that input (``parallel_weight_pruning``).
+
 Where the book's version differs from Burkholz's code
 -----------------------------------------------------
 * **Random weights drawn once, pruned only.** Her code draws the SubsetSum coefficients of each
@@ -79,8 +89,10 @@ the target's states (h_0 = x), ĥ_i those of the pruned network, δ_i = ĥ_i −
       e_1 = η_1,    e_i = π_i e_{i−1} + η_i ν_{i−1},    ‖g_S(x) − f(x)‖₂ ≤ e_l  for ‖x‖₂ ≤ 1.
 
 The factor π_i is the price of depth l + 1: the copies' errors enter every later neuron
-through random weights of size up to 1, and π_i is of order √(ρ d) where Theorem 1's recursion
-has ‖W_i‖₂ ≤ 1. :func:`certified_shallow_bound` computes η_i and π_i from the masks.
+through random weights of size up to 1, so π_i, unlike the factor ‖W_i‖₂ ≤ 1 of Theorem 1's
+recursion, is in general well above 1. :func:`certified_shallow_bound` computes η_i and π_i
+from the masks. The second price is size: M_2 has ρ d_1 · 2n d_0 weights where Theorem 1's
+M_2 has d_1 · 2n d_0, so the random network has about ρ times more weights in that layer.
 
 The sizing rule
 ---------------
