@@ -599,8 +599,8 @@ test_q4_large(meet_in_the_middle)
 # network $g$ with weights $M_1, \dots, M_{2l}$ and then prunes it with masks $S_1, \dots, S_{2l}$ to
 # approximate **every** target $f$ with layers $W_1, \dots, W_l$ ($\lVert W_i \rVert \le 1$), needs a
 # guarantee that holds for all targets at once, for the one draw; (b) say over what the union bound
-# of the proof runs when the uniform version is available, and why that set does not depend on the
-# target; (c) say what a union bound would have to run over if only the per-target version were
+# of the proof runs when the uniform version is available, why that set does not depend on the
+# target, and what it costs in $n$; (c) say what a union bound would have to run over if only the per-target version were
 # available (with, as for SubsetSum, a per-target failure probability exponentially small in $n$),
 # and what it would cost in $n$ (and hence in the width factor).
 
