@@ -12,7 +12,9 @@ is switched on too, so that ``otter.Notebook()`` runs its Colab branch. Then:
 - the notebook as handed out (every answer ``...``) fails every question's check, and nothing
   crashes: no cell raises;
 - the set-up cell as it was before issue 12, ``otter.Notebook("psN.ipynb")``, fails there with
-  ``FileNotFoundError``, which is why the grader is built without the path.
+  ``FileNotFoundError``, which is why the grader is built without the path;
+- in a local Jupyter (the handed-out folder, no ``google.colab``) the same cell installs and
+  fetches nothing, and ``otter.Notebook()`` finds the notebook beside ``tests/`` by itself.
 
 What this cannot reach: the download of the tests from the release tag's archive (its unpacking is
 run against a local archive in ``test_coursework.py``), pip itself, and Google Drive copies.
@@ -77,7 +79,8 @@ def reference_notebooks(tmp_path_factory) -> Path:
     return out / "private"
 
 
-def run_in_colab(notebook: dict, master: Path, work: Path, fake_colab: Path, monkeypatch) -> tuple[nbformat.NotebookNode, dict]:
+def run_in_colab(notebook: dict, master: Path, work: Path, fake_colab: Path,
+                 monkeypatch) -> tuple[nbformat.NotebookNode, dict]:
     """Execute ``notebook`` as Colab would, in ``work`` holding only the public ``tests/``."""
     work.mkdir()
     shutil.copytree(mc.ASSIGNMENTS_DIR / master.stem / "tests", work / "tests")
@@ -177,3 +180,27 @@ def test_grader_built_with_the_notebook_path_fails_in_colab(fake_colab, tmp_path
     with pytest.raises(mc.CourseworkError, match="without the notebook's path"):
         mc.problem_set_setup_source(master.stem, "# Set-up (problem set).\nimport otter\n"
                                     f'grader = otter.Notebook("{master.stem}.ipynb")\n')
+
+
+def test_local_jupyter_setup_only_imports_and_the_grader_finds_the_notebook(reference_notebooks, tmp_path):
+    """Outside Colab (a handed-out folder: the notebook beside its tests/), the same set-up cell
+    installs and downloads nothing, otter.Notebook() finds the notebook by itself, and the
+    reference answers pass every check."""
+    master = MASTERS[0]
+    work = tmp_path / master.stem
+    shutil.copytree(mc.ASSIGNMENTS_DIR / master.stem, work)
+    notebook_text = (reference_notebooks / master.stem / f"{master.stem}.ipynb").read_text()
+    nb = nbformat.reads(notebook_text, as_version=4)
+    setup = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells.insert(setup, nbformat.v4.new_code_cell(HARNESS.split("# otter recognises")[0]))
+    nb.cells.insert(setup + 2, nbformat.v4.new_code_cell(REPORT))
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(work)}}).execute()
+    assert errors(nb) == []
+    report = next(json.loads(line.split(" ", 1)[1]) for c in nb.cells if c.cell_type == "code"
+                  for o in c.outputs if o.get("name") == "stdout" for line in o.text.splitlines()
+                  if line.startswith("COLAB-REPORT "))
+    assert report["in_colab"] is False and report["calls"] == {"pip": [], "urlopen": []}
+    assert report["otter_interpreter"] == "None" and report["notebook_path"] == f"{master.stem}.ipynb"
+    results = check_results(nb)
+    assert results and all(f"{q} results: All test cases passed!" in text for q, text in results.items())
