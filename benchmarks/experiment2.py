@@ -19,10 +19,11 @@ Usage::
 
     python benchmarks/experiment2.py --jobs 2 --threads 1          # the full sweep, 10 epochs
     python benchmarks/experiment2.py --nets fc2 --epochs 10        # FC2 only
-    python benchmarks/experiment2.py --quick --out /tmp/e2.json    # smoke run: 1 epoch, 512 images
+    python benchmarks/experiment2.py --quick                       # smoke run: 1 epoch, 512 images
     python benchmarks/experiment2.py --list                        # print the plan, run nothing
 
-Results go to ``benchmarks/results/experiment2_full.json`` (``--out``), one record per run,
+Results go to ``benchmarks/results/experiment2_full.json`` (``--out``; ``--quick`` writes to the
+temporary folder unless ``--out`` is given), one record per run,
 written atomically (a temporary file renamed over the old one) after every finished run. The
 sweep is resumable: a run already in the file is never recomputed, so an interrupted sweep
 continues where it stopped; a file written with different settings is refused. ``--jobs``
@@ -44,6 +45,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -273,15 +275,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-images", type=int, default=None, help="first N training images (default all)")
     parser.add_argument("--no-seeds", action="store_true", help="skip the extra seeds")
     parser.add_argument("--no-convergence", action="store_true", help="skip the 2x and 4x epoch runs")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 1 epoch, 512 images, FC2 at keep 0.5")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 1 epoch, 512 images, FC2 at keep 0.5 (default --out in the temp folder)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at once, in separate processes")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per run")
     parser.add_argument("--list", action="store_true", help="print the runs still to do and exit")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (JSON)")
+    parser.add_argument("--out", type=Path, default=None, help=f"results file (JSON; default {RESULTS})")
     args = parser.parse_args(argv)
     if args.quick:
         args.epochs, args.train_images, args.nets, args.keep = 1, 512, ["fc2"], [0.5]
         args.no_seeds = args.no_convergence = True
+        if args.out is None:  # never mix a smoke run into the sweep's file
+            args.out = Path(tempfile.gettempdir()) / "experiment2_quick.json"
+    args.out = args.out or RESULTS
     if args.epochs < 1 or args.jobs < 1 or args.threads < 1:
         parser.error("--epochs, --jobs and --threads must be at least 1")
     keeps = {net: args.keep for net in args.nets} if args.keep else None
@@ -299,15 +305,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"seed {r['seed']}")
         return 0
     context = multiprocessing.get_context("spawn")
-    with futures.ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
+    with futures.ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool, \
+            tqdm(total=len(todo), desc="runs", disable=not todo) as bar:
         pending = {pool.submit(execute, spec, args.train_images, args.threads): spec for spec in todo}
         for finished in futures.as_completed(pending):
             record = finished.result()
             results["runs"].append(record)
             save_results(results, args.out)
-            print(f"{record['net']:6s} {record['structure']:13s} keep {record['keep_fraction']:<5g} "
-                  f"{record['epochs']:3d} epochs seed {record['seed']}: final test accuracy "
-                  f"{record['test_accuracy']:.4f} ({record['seconds']:.0f} s)", flush=True)
+            bar.update()
+            tqdm.write(f"{record['net']:6s} {record['structure']:13s} keep {record['keep_fraction']:<5g} "
+                       f"{record['epochs']:3d} epochs seed {record['seed']}: final test accuracy "
+                       f"{record['test_accuracy']:.4f} ({record['seconds']:.0f} s)")
     return 0
 
 
