@@ -35,7 +35,7 @@ What is here
 Exactness: :func:`solve_fixed_size` compares float64 sums a + b, which may differ in the last
 bits from the mask's value summed in index order (:func:`lthbook.subset_sum.subset_value`); it
 reports ``value`` and ``error`` of the returned mask computed that way. So its error exceeds
-the exact float64 optimum by at most the rounding of two sums, ≤ 4 n · eps64 · (Σ|x_i| + |z|).
+the exact float64 optimum by at most the rounding of two sums, ≤ 4 n · eps64 · (``Σ|x_i| + |z|``).
 """
 from __future__ import annotations
 
@@ -74,8 +74,8 @@ class FixedSizeSolution:
     Attributes:
         mask: bool ``(B, n)``, the chosen subset S_b.
         value: float64 ``(B,)``, Σ_{i∈S_b} x_i summed in index order (``subset_sum.subset_value``).
-        error: float64 ``(B,)``, |z_b − value_b|.
-        size: int64 ``(B,)``, |S_b|.
+        error: float64 ``(B,)``, ``|z_b − value_b|``.
+        size: int64 ``(B,)``, ``|S_b|``.
     """
 
     mask: torch.Tensor
@@ -156,7 +156,7 @@ def fixed_size_worst_case_error(
     device: str | torch.device | None = None,
     memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
 ) -> torch.Tensor:
-    """sup over z ∈ [lo, hi] of min over |S| = k (or |S| ≤ k) of |z − Σ_{i∈S} x_i|, exactly.
+    """sup over z ∈ [lo, hi] of min over ``|S| = k`` (or ``|S| ≤ k``) of ``|z − Σ_{i∈S} x_i|``, exactly.
 
     All 2^n sums are enumerated (in index order, the sums of ``subset_sum.subset_value``), those
     of allowed sizes are sorted, s_1 ≤ … ≤ s_N, and the supremum of the distance to the set is
@@ -242,7 +242,7 @@ def density_tradeoff(
 
     For each n of ``n_values`` the same ``draws`` instances of n i.i.d. coefficients of ``law``
     serve every density (so the rows are comparable); for each α the exact worst case over
-    z ∈ [−1, 1] with |S| ≤ ⌊α n⌋ is computed (:func:`fixed_size_worst_case_error`, not a
+    z ∈ [−1, 1] with ``|S|`` ≤ ⌊α n⌋ is computed (:func:`fixed_size_worst_case_error`, not a
     target grid). ``n_needed[α]`` is the least n of the grid with a share of successes
     (worst case ≤ ε) of at least 1 − failure_probability; by default failure_probability = ε,
     chapter 2's criterion for the constant C of the unconstrained problem.
@@ -385,7 +385,7 @@ def _index_to_mask(index: torch.Tensor, bits: int) -> torch.Tensor:
 
 
 def _distance(sorted_sums: torch.Tensor, point: float) -> torch.Tensor:
-    """min_t |point − s_t| for each row of sorted sums."""
+    """min_t ``|point − s_t|`` for each row of sorted sums."""
     goal = torch.full((sorted_sums.shape[0], 1), point, dtype=torch.float64, device=sorted_sums.device)
     above = torch.searchsorted(sorted_sums, goal).clamp_(max=sorted_sums.shape[1] - 1)
     below = (above - 1).clamp_(min=0)

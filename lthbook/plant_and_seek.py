@@ -16,9 +16,9 @@ Overlap of a found mask M with the planted S* (as sets of kept weights, per laye
 
     precision = |M ∩ S*| / |M|,   recall = |M ∩ S*| / |S*|,   Jaccard = |M ∩ S*| / |M ∪ S*|.
 
-With |M| = |S*| (the pipeline's setting) the three are tied: precision = recall and
+With ``|M| = |S*|`` (the pipeline's default, ``keep_scale=1``) the three are tied: precision = recall and
 Jaccard = p / (2 − p). A mask drawn at random with the same size has expected precision
-|S*| / (size of the layer), :attr:`MaskOverlap.chance_precision`.
+``|S*|`` / (size of the layer), :attr:`MaskOverlap.chance_precision`.
 
 Inputs. Both networks are bias-free, hence positively homogeneous, and the certificate is a
 statement about the unit ball; the pipeline therefore feeds every image as x / ‖x‖₂ (the
@@ -67,7 +67,8 @@ class MaskOverlap:
     """How a found mask M overlaps a planted mask S* of the same layer.
 
     Attributes:
-        found: |M|; planted: |S*|; common: |M ∩ S*|; union: |M ∪ S*|; size: entries of the layer.
+        found: ``|M|``; planted: ``|S*|``; common: ``|M ∩ S*|``; union: ``|M ∪ S*|``; size: entries of the
+            layer.
     """
 
     found: int
@@ -78,22 +79,22 @@ class MaskOverlap:
 
     @property
     def precision(self) -> float:
-        """|M ∩ S*| / |M| (NaN when M is empty)."""
+        """``|M ∩ S*| / |M|`` (NaN when M is empty)."""
         return self.common / self.found if self.found else math.nan
 
     @property
     def recall(self) -> float:
-        """|M ∩ S*| / |S*| (NaN when S* is empty)."""
+        """``|M ∩ S*| / |S*|`` (NaN when S* is empty)."""
         return self.common / self.planted if self.planted else math.nan
 
     @property
     def jaccard(self) -> float:
-        """|M ∩ S*| / |M ∪ S*| (1 when both are empty: the sets are equal)."""
+        """``|M ∩ S*| / |M ∪ S*|`` (1 when both are empty: the sets are equal)."""
         return self.common / self.union if self.union else 1.0
 
     @property
     def chance_precision(self) -> float:
-        """|S*| / size: the expected precision of a mask drawn uniformly at random."""
+        """``|S*|`` / size: the expected precision of a mask drawn uniformly at random."""
         return self.planted / self.size
 
 
@@ -153,7 +154,7 @@ def train_target(
 ) -> list[torch.Tensor]:
     """Train a bias-free ReLU MLP (``edge_popup.dense_mlp``) on ``data``; return W_1, …, W_l.
 
-    Widths (data.input_dim, *hidden, data.num_classes); ``edge_popup.train`` with SGD, cosine
+    Widths ``(data.input_dim, *hidden, data.num_classes)``; ``edge_popup.train`` with SGD, cosine
     learning rate, mini-batches of 64, seeded by ``seed``, in the data's dtype. The weights are returned as float64
     tensors; scale them into the class with ``construction.normalize_to_class``.
     """

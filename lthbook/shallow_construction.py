@@ -28,7 +28,7 @@ U[−1, 1], no biases::
   neuron of W_1 (unit r·ρ + c is copy c of neuron r). Row (r, c) is pruned exactly as a row
   of Theorem 1's second matrix: in block j, the positive half (units with M_1 > 0,
   coefficients M_2·M_1, target W_1[r, j]) and the negative half (units with M_1 < 0,
-  coefficients M_2·|M_1|, target −W_1[r, j]). So copy (r, c) computes
+  coefficients M_2·``|M_1|``, target −W_1[r, j]). So copy (r, c) computes
   σ(A⁺ x⁺ + A⁻ x⁻) ≈ σ(W_1[r] · x) = h_1[r].
 * M_{i+1} ∈ R^{r_i × ρ d_{i−1}} for i = 2, …, l: target layer i. Its inputs are the ρ copies
   of each neuron of layer i − 1, all ≈ h_{i−1}[j] ≥ 0. Row (r, c) keeps, among the ρ copies of
@@ -41,7 +41,7 @@ For l = 1 the network is Theorem 1's (M_1, M_2) with the same shapes and the sam
 Every instance is solved exactly by :func:`lthbook.subset_sum.solve`, batched.
 
 Where the book's version agrees with Burkholz's code
----------------------------------------------------
+----------------------------------------------------
 The layout: a univariate first layer of ``2*rho`` units per input, then ``rho`` copies of every
 neuron of the next target layer (``prune_layer_first``), copies of copies in later layers
 (``prune_layer(..., rho, rho, ...)``), one copy of each output in the last (``LastLayer``,
@@ -61,7 +61,7 @@ Where the book's version differs from Burkholz's code
   exact optimum over all subsets.
 * **Certified error of the whole network.** Her code checks the ticket by test accuracy; here
   :func:`certified_shallow_bound` bounds sup over ‖x‖₂ ≤ 1 of ‖f(x) − g_S(x)‖₂ from the masks.
-* **Target weights are never skipped.** Her code leaves weights with |w| ≤ ε pruned to 0 and
+* **Target weights are never skipped.** Her code leaves weights with ``|w|`` ≤ ε pruned to 0 and
   keeps the trained network's last layer unchanged (``main_cnn.py`` appends ``wtl[L-1]``);
   here every layer is built from random weights.
 * **No biases.** Her construction adds bias units and copies of a constant neuron; the book's
