@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_coursework as mc  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "coursework_cases"))
+import shared_build  # noqa: E402
+
 MASTERS = mc.problem_set_masters()
 
 # The stand-ins for Colab and for the network, run before the set-up cell. Nothing else changes.
@@ -74,9 +77,7 @@ def fake_colab(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def reference_notebooks(tmp_path_factory) -> Path:
     """The reference-solution notebooks (the autograder's), assigned afresh from the masters."""
-    out = tmp_path_factory.mktemp("colab_private")
-    mc.build_problem_sets(out / "assignments", out / "private", run_tests=False)
-    return out / "private"
+    return shared_build.built_problem_sets(tmp_path_factory) / "private"
 
 
 def run_in_colab(notebook: dict, master: Path, work: Path, fake_colab: Path,

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import collect_grades  # noqa: E402
 import make_coursework as mc  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "coursework_cases"))
+import shared_build  # noqa: E402
 import sync_setup_cells  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
@@ -271,9 +274,7 @@ def test_filled_student_notebook_passes_in_a_fresh_environment_from_the_wheel_al
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Every problem set assigned afresh: student halves and private halves in a temporary folder."""
-    out = tmp_path_factory.mktemp("coursework")
-    mc.build_problem_sets(out / "assignments", out / "private", run_tests=False)
-    return out
+    return shared_build.built_problem_sets(tmp_path_factory)
 
 
 def solution_lines(master: Path) -> list[str]:

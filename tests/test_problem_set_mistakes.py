@@ -28,6 +28,9 @@ CASES_DIR = Path(__file__).resolve().parent / "coursework_cases"
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_coursework as mc  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "coursework_cases"))
+import shared_build  # noqa: E402
+
 MASTERS = mc.problem_set_masters()
 GRADING_TIMEOUT_S = 300  # for all the cases of one problem set; about 15 s on two quiet cores
 
@@ -35,12 +38,10 @@ GRADING_TIMEOUT_S = 300  # for all the cases of one problem set; about 15 s on t
 @pytest.fixture(scope="module")
 def private_tests(tmp_path_factory) -> Path:
     """Every problem set's complete otter tests (public and hidden), assigned afresh from the masters."""
-    out = tmp_path_factory.mktemp("mistakes")
-    mc.build_problem_sets(out / "assignments", out / "private", run_tests=False)
-    return out / "private"
+    return shared_build.built_problem_sets(tmp_path_factory) / "private"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def graded(tests_dir: Path, cases_module: Path) -> tuple[dict, ...]:
     """The cases of one module graded in a subprocess: a case that hangs fails the test, not the suite."""
     env = {**os.environ, "LTHBOOK_GRADING_TIME_LIMIT": "2"}  # the hidden tests' per-call limit (60 s by default)
