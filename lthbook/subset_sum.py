@@ -27,8 +27,8 @@ What is here
 ------------
 * :func:`solve` — the exact optimum for a batch of instances, by meet-in-the-middle:
   O(2^{n/2}) work per instance instead of 2^n. 397,000 instances at n = 21 (the paper's
-  Experiment 1, 77,266 s with Gurobi on 36 cores) take about 10 s on two CPU cores; see
-  ``benchmarks/subset_sum.py``.
+  Experiment 1; 77,266 s with Gurobi on 36 cores according to the official repository's README
+  and log) take about 10 s on two CPU cores; see ``benchmarks/subset_sum.py``.
 * :func:`brute_force` — all 2^n sums; the obviously correct oracle for tests (n ≤ 22).
 * :func:`worst_case_error` — sup over z ∈ [lo, hi] of the optimal error, exactly.
 * :func:`sample_coefficients` — the coefficient laws ``"uniform"``, ``"product"``,
@@ -1012,7 +1012,8 @@ def milp(
         minimise t   subject to   −t ≤ z − Σ_i b_i x_i ≤ t   (and t ≤ ε when ``eps`` is given),
 
     the formulation Pensia et al. solved with Gurobi for their Experiment 1 (n = 21, ε = 0.01,
-    MIP gap 1%, 77,266 s for 397,000 weights on 36 cores). This is the reference that
+    MIP gap 1%; 77,266 s for 397,000 weights on 36 cores, as the official repository's README and
+    log report). This is the reference that
     ``benchmarks/subset_sum.py`` and chapter 2 compare :func:`solve` against; it is slow and
     not meant for production use.
 
