@@ -8,6 +8,7 @@ import math
 import numpy as np
 import scipy.optimize
 from grade_cases import Case
+
 from lthbook import subset_sum
 
 # --------------------------------------------------------------------------- q1: the least n
@@ -185,6 +186,8 @@ def mitm_calls_solver(x, z):
     return float(abs(z - np.asarray(x)[mask].sum())), mask
 
 
+NUMERICAL = scipy.optimize.minimize_scalar(lambda c: c * math.log(c), bounds=(1e-9, 1), method="bounded")
+
 CASES = [
     # q1
     Case("q1", "the least n, by the loop of the model answer", {"q1_answer": least_n(3, 0.0077)}),
@@ -198,9 +201,7 @@ CASES = [
     # q2
     Case("q2", "closed form", {"q2_c": 1 / math.e, "q2_weight": 1 / math.e}),
     Case("q2", "numerical maximisation (float rounding)",
-         {"q2_c": float(scipy.optimize.minimize_scalar(lambda c: c * math.log(c), bounds=(1e-9, 1), method="bounded").x),
-          "q2_weight": float(-scipy.optimize.minimize_scalar(lambda c: c * math.log(c), bounds=(1e-9, 1),
-                                                             method="bounded").fun)}),
+         {"q2_c": float(NUMERICAL.x), "q2_weight": float(-NUMERICAL.fun)}),
     Case("q2", "the chapter's c = 1/2 instead of the maximiser",
          {"q2_c": 0.5, "q2_weight": math.log(2) / 2}, {"test_q2_c", "test_q2_weight"}),
     Case("q2", "density w/c instead of w/(2c): weight halved", {"q2_c": 1 / math.e, "q2_weight": 1 / (2 * math.e)},
@@ -208,7 +209,7 @@ CASES = [
     Case("q2", "NumPy 0-d arrays instead of floats", {"q2_c": np.array(1 / math.e), "q2_weight": np.array(1 / math.e)},
          {"test_q2_type"}),
     # q3
-    Case("q3", "the model answer (vectorised, ties towards the first candidate)", {"worst_target": worst_target_vectorised}),
+    Case("q3", "the model answer (vectorised, ties towards the first)", {"worst_target": worst_target_vectorised}),
     Case("q3", "Python loop, sums by fsum, ties towards the last candidate", {"worst_target": worst_target_loop}),
     Case("q3", "only the ends of the interval", {"worst_target": worst_target_ends_only},
          {"test_q3_fixed", "test_q3_random", "test_q3_intervals"}),

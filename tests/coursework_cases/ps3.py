@@ -8,6 +8,7 @@ import math
 import numpy as np
 import torch
 from grade_cases import Case
+
 from lthbook import subset_sum
 
 # --------------------------------------------------------------------------- q1: a small gadget
@@ -57,7 +58,9 @@ def exact_by_sign_patterns(r_plus, r_minus):
     best = 0.0
     for pattern in itertools.product((0, 1), repeat=len(r_plus)):
         q = [r_plus[j] if s else r_minus[j] for j, s in enumerate(pattern)]
-        best = max(best, math.sqrt(math.fsum(v * v for v in q if v > 0)), math.sqrt(math.fsum(v * v for v in q if v < 0)))
+        positive = math.sqrt(math.fsum(v * v for v in q if v > 0))
+        negative = math.sqrt(math.fsum(v * v for v in q if v < 0))
+        best = max(best, positive, negative)
     return best
 
 
@@ -65,8 +68,8 @@ def e_norm(r_plus, r_minus):
     return float(np.linalg.norm(np.maximum(np.abs(r_plus), np.abs(r_minus))))
 
 
-def q2_env(bound=ETA * math.sqrt(D), plain=None, negated=None):
-    return {"q2_bound": bound,
+def q2_env(bound=None, plain=None, negated=None):
+    return {"q2_bound": ETA * math.sqrt(D) if bound is None else bound,
             "q2_exact": exact(R_PLUS, R_MINUS) if plain is None else plain,
             "q2_exact_negated": exact(-R_PLUS, -R_MINUS) if negated is None else negated}
 

@@ -6,6 +6,7 @@ import math
 
 import torch
 from grade_cases import Case
+
 from lthbook import construction
 
 # --------------------------------------------------------------------------- q1: error propagation
@@ -51,8 +52,8 @@ def q2_env(answer=None, threshold=None):
 # --------------------------------------------------------------------------- q3: shapes
 
 
-def shapes(widths, n, positive_inputs_only=False, *, flag_layers=lambda i: i >= 2, hidden_from=lambda d_prev, d_next: d_prev,
-           swap=False):
+def shapes(widths, n, positive_inputs_only=False, *, flag_layers=lambda i: i >= 2,
+           hidden_from=lambda d_prev, d_next: d_prev, swap=False):
     out = []
     for i, (d_prev, d_next) in enumerate(zip(widths[:-1], widths[1:]), start=1):
         block = n if (positive_inputs_only and flag_layers(i)) else 2 * n
@@ -118,8 +119,8 @@ CASES = [
                                                         "q1_eta_max": eta_max_by_bisection(EPS, L)}),
     Case("q1", "the linearisation l eta (and eps / l)", {"q1_answer": L * ETA, "q1_eta_max": EPS / L},
          {"test_q1_answer_value", "test_q1_eta_max_value"}),
-    Case("q1", "e_l = (1 + eta)^l, the 1 forgotten", {"q1_answer": (1 + ETA) ** L, "q1_eta_max": (1 + EPS) ** (1 / L) - 1},
-         {"test_q1_answer_value"}),
+    Case("q1", "e_l = (1 + eta)^l, the 1 forgotten",
+         {"q1_answer": (1 + ETA) ** L, "q1_eta_max": (1 + EPS) ** (1 / L) - 1}, {"test_q1_answer_value"}),
     Case("q1", "ints where floats are asked", {"q1_answer": 1, "q1_eta_max": (1 + EPS) ** (1 / L) - 1},
          {"test_q1_types", "test_q1_answer_value"}),
     # q2

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 from grade_cases import Case
+
 from lthbook import lower_bound
 
 # --------------------------------------------------------------------------- q1, q2: counting
@@ -28,7 +29,8 @@ def least_m(d, eps):
 def log2_count_lgamma(m, k=None):
     if k is None or k >= m:
         return float(m)
-    logs = np.array([math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1) for j in range(k + 1)]) / math.log(2)
+    logs = np.array([math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1)
+                     for j in range(k + 1)]) / math.log(2)
     top = logs.max()
     return float(top + np.log2(np.exp2(logs - top).sum()))
 
@@ -113,7 +115,8 @@ def cover_error_by_halves(u, v):
 
 
 def cover_error_calls_library(u, v):
-    return float(lower_bound.best_sup_error_over_targets(lower_bound.scalar_gadget_subnetworks(u, v, device="cpu")).error)
+    subnetworks = lower_bound.scalar_gadget_subnetworks(u, v, device="cpu")
+    return float(lower_bound.best_sup_error_over_targets(subnetworks).error)
 
 
 CASES = [
