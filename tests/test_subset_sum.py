@@ -639,3 +639,17 @@ def test_measured_constant_is_the_supremum_between_grid_points():
         best = max(best, n_star / math.log2(2 / eps))
     assert result.value == pytest.approx(best, rel=1e-8)  # a supremum, approached from below
     assert result.value > max(result.ratios)  # here it lies between the two grid points
+
+
+@needs_cuda
+def test_half_block_functions_agree_on_cuda():
+    x, _ = draw(200, 8, "half_block", seed=41)
+    assert torch.equal(ss.worst_case_error(x, device="cuda").cpu(), ss.worst_case_error(x, device="cpu"))
+    assert torch.equal(ss.first_success(x, 0.1, device="cuda").cpu(), ss.first_success(x, 0.1, device="cpu"))
+    on_gpu = ss.failure_rate("half_block", 8, 0.2, 300, seed=1, device="cuda")
+    assert on_gpu == ss.failure_rate("half_block", 8, 0.2, 300, seed=1, device="cpu")
+    grid = (0.354, 0.2)
+    assert (
+        ss.measure_constant("half_block", grid, 300, seed=2, repeats=20, progress=False, device="cuda").value
+        == ss.measure_constant("half_block", grid, 300, seed=2, repeats=20, progress=False, device="cpu").value
+    )
