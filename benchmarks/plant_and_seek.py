@@ -13,11 +13,14 @@ the scaled target's outputs (relative squared error, SGD lr 1e-4: lr 0.01 diverg
 Columns: test accuracy; output error ‖f(x) − g(x)‖₂ over the 450 test images as x/‖x‖ (max and
 mean); sampled: construction.sampled_error (sup over the unit ball, from below); per-layer
 precision of the found mask against S*, with chance = |S*|/size in brackets (with keep_scale 1,
-precision = recall).
+precision = recall). The last column gives edge-popup's training loss (first epoch → last) and
+the wall seconds of the plant_and_seek call (pruning, training, measuring); timings depend on
+the machine's load, printed at start and end.
 
 Part B, depth l + 1 against Theorem 1's 2l (lthbook.shallow_construction.compare_with_theorem_1)
 on random targets of the class (construction.random_target), ε = δ as listed, both sizing
-rules with C = 2 (below the measured constant, to keep the exact solver fast).
+rules with C = 2 (below the measured constant, to keep the exact solver fast). ``seconds`` is
+the wall time of the whole comparison (both constructions, with sampling), printed on both rows.
 
 Part C, SubsetSum with a size limit (lthbook.fixed_size_subset_sum.density_tradeoff): for
 ε = 0.05, uniform coefficients, the least n of the grid such that at least 95% of 200 random
