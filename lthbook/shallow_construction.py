@@ -109,8 +109,9 @@ is within ε′, hence e_l < ε. The first layer's halves have about n product-l
 (chapter 4's lem-half-block), the copies' instances ρ uniform ones; both need
 C log₂(2/ε″) of them, so n = ρ. K and N grow with ρ, and :func:`shallow_size` takes the least
 ρ with ρ ≥ C log₂(2/ε″(ρ)). The default C is
-:data:`lthbook.construction.MEASURED_CONSTANT`, measured for the product law; using it for the
-uniform law of the copies' instances is a working assumption, as chapter 4's use of it is.
+:data:`lthbook.construction.MEASURED_CONSTANT`, measured for the half-block law of the first
+layer's instances; using it for the ρ uniform coefficients of the copies' instances is a
+working assumption (``lthbook.subset_sum.measure_constant("uniform", …)`` would test it).
 """
 from __future__ import annotations
 
