@@ -165,6 +165,14 @@ def test_shallow_size_is_the_least_fixed_point():
         assert size.rho >= constant * math.log2(2 / min(size.eps_prime, size.delta_prime))
         smaller = shallow_size(eps, eps, widths, constant=constant)  # deterministic
         assert smaller == size
+    # Widths (4, 3, 2) by hand: r_1 = 3ρ, r_2 = 2; K = √(2·3ρ·4)·√(2·ρ·3) + √(2·3) = 12ρ + √6 and
+    # N = 2·3ρ·4 + 2·3 = 24ρ + 6; ρ is the least value with ρ ≥ C log₂(2/min(ε/(2K), δ/N)).
+    def needed(rho: int) -> float:
+        return 2.0 * math.log2(2 / min(0.05 / (2 * (12 * rho + math.sqrt(6))), 0.05 / (24 * rho + 6)))
+
+    size = shallow_size(0.05, 0.05, (4, 3, 2), constant=2.0)
+    assert size.amplification == pytest.approx(12 * size.rho + math.sqrt(6)) and size.instances == 24 * size.rho + 6
+    assert size.rho >= needed(size.rho) and all(r < needed(r) for r in range(1, size.rho))
     # One layer: K = √(2 d_0 d_1), N = 2 d_0 d_1, as Theorem 1 with l = 1 (up to its ε/2).
     size = shallow_size(0.1, 0.1, (3, 2), constant=1.0)
     assert size.amplification == pytest.approx(math.sqrt(12)) and size.instances == 12
