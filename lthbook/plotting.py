@@ -102,5 +102,7 @@ def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
                 arrowstyle="-|>", mutation_scale=14, color="#444444", linewidth=1.5,
             )
             ax.add_patch(arrow)
-    fig.suptitle("Road map: three steps to the upper bound, then the lower bound", fontsize=12, fontweight="bold", y=0.98)
+    fig.suptitle(
+        "Road map: three steps to the upper bound, then the lower bound", fontsize=12, fontweight="bold", y=0.98
+    )
     return fig
