@@ -355,25 +355,32 @@ class _Supermasked(nn.Module):
         selectors = self.__dict__.setdefault("_selectors", {})
         return selectors.setdefault(name, TopKSelector())
 
+    def _scratch(self, name: str) -> torch.Tensor:
+        # A tensor shaped like the scores `name`, reused from call to call: it holds |scores|
+        # while a mask is selected and sign(scores) during the backward pass (never both at once).
+        scores = getattr(self, name)
+        buffers = self.__dict__.setdefault("_scratch_buffers", {})
+        buffer = buffers.get(name)
+        if buffer is None or buffer.shape != scores.shape or buffer.dtype != scores.dtype \
+                or buffer.device != scores.device:
+            buffer = buffers[name] = torch.empty_like(scores, requires_grad=False)
+        return buffer.detach()
+
     def _float_mask_of(self, name: str) -> torch.Tensor:
         # 0/1 values shaped like the scores; a work buffer, valid until the next call.
         scores = getattr(self, name)
         with torch.no_grad():
             k = kept_count(scores.numel(), self.keep_fraction)
-            return self._selector_for(name).float_mask(scores.abs(), k).view_as(scores)
+            ranking = torch.abs(scores, out=self._scratch(name))
+            return self._selector_for(name).float_mask(ranking, k).view_as(scores)
 
     def _mask_of(self, name: str) -> torch.Tensor:
         return self._float_mask_of(name).bool()
 
     def _masked(self, name: str, weight: torch.Tensor) -> torch.Tensor:
         # W ⊙ M for the scores called `name`, differentiable with respect to them.
-        scores = getattr(self, name)
-        buffers = self.__dict__.setdefault("_sign_buffers", {})
-        signs = buffers.get(name)
-        if signs is None or signs.shape != scores.shape or signs.dtype != scores.dtype \
-                or signs.device != scores.device:
-            signs = buffers[name] = torch.empty_like(scores, requires_grad=False)
-        return _MaskedWeight.apply(scores, weight, self._float_mask_of(name), signs.detach())
+        mask = self._float_mask_of(name)
+        return _MaskedWeight.apply(getattr(self, name), weight, mask, self._scratch(name))
 
 
 class SupermaskLinear(_Supermasked):
