@@ -949,10 +949,11 @@ def _prefix_worst_cases(x: np.ndarray, floor: float, ceiling: float, every: int 
         step = k // every - 1
         if step >= count:
             break
-        worst[step] = _cluster_worst_case(starts, ends, floor)
-        if worst[step] <= floor:
+        # Covered within floor: one cluster [a, b] reaches from a − floor ≤ −1 to b + floor ≥ 1.
+        if np.any((starts - floor <= -1) & (ends + floor >= 1)):
             worst[step:] = floor  # more coefficients only add sums
             break
+        worst[step] = _cluster_worst_case(starts, ends, floor) if ceiling > floor else np.inf
     return worst
 
 
