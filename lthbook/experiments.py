@@ -379,12 +379,15 @@ def compact_pruned_network(
 # Experiment 2: the paper's numbers, the matched wide network, the results file
 # ----------------------------------------------------------------------------------------
 
-#: The paper's Experiment 2 as reported in its official repository (paper-brief §7): final
-#: test accuracies on MNIST after 50 epochs of edge-popup, per network and kept fraction
-#: (``keep_fraction`` = 1 − the fraction pruned), with the number of weights left, and the
-#: trained dense baselines.
+#: The paper's Experiment 2 as committed in its official repository (paper-brief §7): per
+#: network and kept fraction (``keep_fraction`` = 1 − the fraction pruned), the number of
+#: weights left and, per structure, the **best test accuracy over the raw runs of 30–150
+#: epochs** (selected on the test set; not final-epoch figures, and not read off the paper's
+#: plots); and the trained dense baselines (50 epochs). ``benchmarks/experiment2.py`` reports
+#: final-epoch accuracies instead: say so wherever the two are compared.
 PAPER_EXPERIMENT2 = {
     "epochs": 50,
+    "points_are": "best test accuracy over the official raw runs of 30-150 epochs",
     "baselines": {"fc2": 0.9860, "fc4": 0.9881, "lenet5": 0.9844},
     "points": (
         {"net": "fc2", "keep_fraction": 0.5, "remaining": 996_000,
