@@ -534,7 +534,7 @@ class FailureRate:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MeasuredConstant:
     """The constant C of Lueker's theorem for one law, measured on a grid of ε by :func:`measure_constant`.
 
