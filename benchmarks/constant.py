@@ -54,9 +54,7 @@ def main() -> int:
     started = time.perf_counter()
     result = subset_sum.measure_constant("half_block", GRID, draws, seed=SEED, device="cpu")
     seconds = time.perf_counter() - started
-    report.line(
-        f"1. measure_constant('half_block', grid below, draws={draws:,}, seed={SEED}): {seconds:.0f} s"
-    )
+    report.line(f"1. measure_constant('half_block', grid below, draws={draws:,}, seed={SEED}): {seconds:.0f} s")
     report.line("   eps      log2(2/eps)  n_1/2   n*   C(eps) = n*/log2(2/eps)")
     for eps, median, n_star, ratio in zip(result.eps_grid, result.n_median, result.n_star, result.ratios):
         report.line(f"   {eps:<8.4g} {math.log2(2 / eps):9.2f}  {median:5d}  {n_star:3d}   {ratio:.3f}")

@@ -825,9 +825,7 @@ def measure_constant(
     def constant(picks: np.ndarray) -> float:  # the draws of one resample, by index
         return between(np.bincount(picks.astype(np.int64), minlength=draws))
 
-    interval = bootstrap_interval(
-        constant, np.arange(draws), axis=0, repeats=repeats, confidence=confidence, seed=seed
-    )
+    interval = bootstrap_interval(constant, np.arange(draws), axis=0, repeats=repeats, confidence=confidence, seed=seed)
     return MeasuredConstant(
         law=law,
         value=max(everywhere, max(ratios)),
