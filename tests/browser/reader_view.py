@@ -1,0 +1,194 @@
+"""What a reader sees at a given window width: used by test_reader_view.py.
+
+One visit per page and width (``read_page``) loads the page like the other browser
+tests (browser_harness.visit: offline, MathJax, widgets and images settled), measures
+what is laid out, then clicks the navigation buttons and records what opened:
+
+* ``clipped``: text, maths or images that are cut off: a box whose right or left edge
+  lies outside an ancestor that hides overflow (``overflow: hidden/clip``), or outside
+  the window when no scrolling ancestor holds it;
+* ``silent_scrollers``: boxes that scroll sideways to show content that does not fit,
+  but show no sign of it: no scrollbar taking space and no shadow on an edge (an inset
+  ``box-shadow``, as _static/lthbook.css draws, or ``background-attachment: local``
+  gradients);
+* ``raw_notation``: TeX-like ``_{`` or ``^{`` left as plain text (code and typeset
+  maths excluded);
+* ``images``: every image of the article with its alt text;
+* ``launch_buttons``: the launch (rocket) dropdown in the article header;
+* ``primary_opened`` / ``secondary_opened``: whether a click on the visible
+  hamburger (``.primary-toggle``) and on the visible page-contents button
+  (``.secondary-toggle``) showed the site navigation / the page's contents,
+  and what the visible buttons are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from browser_harness import LOAD_TIMEOUT_S, PageReport, settle, watch
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"1280px": DESKTOP, "390px": PHONE}
+
+# Leaf boxes: text runs, typeset formulas, images and other replaced elements, inside the
+# article. A box counts as cut when it is at least 2 px outside its clip box.
+_LAYOUT_JS = r"""
+() => {
+  const article = document.querySelector("article.bd-article") || document.querySelector("main");
+  if (!article) return {clipped: ["no article element"], silentScrollers: [], rawNotation: []};
+  const vw = document.documentElement.clientWidth;
+  const styles = new Map();
+  const style = (el) => { if (!styles.has(el)) styles.set(el, getComputedStyle(el)); return styles.get(el); };
+  const name = (el) => {
+    const cls = [...el.classList].slice(0, 3).join(".");
+    return el.tagName.toLowerCase() + (cls ? "." + cls : "");
+  };
+  const excerpt = (text) => (text || "").replace(/\s+/g, " ").trim().slice(0, 90);
+  const hasAffordance = (el) => {
+    const s = style(el);
+    const bar = el.offsetHeight - el.clientHeight
+      - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
+    const gradient = s.backgroundImage.includes("gradient") && s.backgroundAttachment.includes("local");
+    const edge = s.boxShadow.includes("inset");
+    return bar > 0 || gradient || edge;
+  };
+  const leaves = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const parent = node.parentElement;
+    if (!parent || parent.closest("mjx-container, script, style, template, .visually-hidden, .sr-only")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const rect of range.getClientRects()) {
+      if (rect.width > 0.5 && rect.height > 0.5) leaves.push([parent, rect, excerpt(node.textContent)]);  // walk from the parent itself
+    }
+  }
+  for (const el of article.querySelectorAll("mjx-container > mjx-math, img, svg, canvas, video, iframe, input, select")) {
+    if (el.closest("mjx-assistive-mml") || (el.tagName === "svg" && el.closest("svg") !== el)) continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width > 0.5 && rect.height > 0.5) {
+      const label = el.tagName === "MJX-MATH"
+        ? "formula " + excerpt(el.closest("mjx-container").querySelector("mjx-assistive-mml")?.textContent)
+        : name(el) + " " + excerpt(el.getAttribute("alt") || el.getAttribute("src"));
+      leaves.push([el.parentElement, rect, label]);
+    }
+  }
+  const clipped = new Map();
+  const silent = new Map();
+  let scrollers = 0;
+  for (const [el, rect, label] of leaves) {
+    let left = rect.left, right = rect.right, invisible = false;
+    for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+      const s = style(a);
+      if (s.display === "none" || s.visibility === "hidden") { invisible = true; break; }
+      if (s.overflowX === "visible") continue;
+      const box = a.getBoundingClientRect();
+      if (box.width <= 2 || box.height <= 2) { invisible = true; break; }  // screen-reader-only
+      const clipLeft = box.left + a.clientLeft, clipRight = clipLeft + a.clientWidth;
+      if (right <= clipRight + 2 && left >= clipLeft - 2) continue;
+      if ((s.overflowX === "auto" || s.overflowX === "scroll") && a.scrollWidth > a.clientWidth + 1) {
+        scrollers += 1;
+        if (!hasAffordance(a) && !silent.has(a)) silent.set(a, `${name(a)} hides "${label}" with no sign that it scrolls`);
+        left = box.left; right = box.right;  // from here on, the scroller's own box is what shows
+        continue;
+      }
+      if (!clipped.has(a)) clipped.set(a, `"${label}" cut by ${name(a)} (overflow-x: ${s.overflowX}, ${Math.round(right - clipRight)} px past its edge)`);
+      invisible = true;
+      break;
+    }
+    if (!invisible && (right > vw + 2 || left < -2) && !clipped.has(el)) {
+      clipped.set(el, `"${label}" runs off the ${vw} px window (${Math.round(right)} px)`);
+    }
+  }
+  const prose = article.cloneNode(true);
+  prose.querySelectorAll("script, style, template, pre, code, .highlight, mjx-container, .math")
+    .forEach((element) => element.remove());
+  const text = prose.textContent.replace(/\s+/g, " ");
+  const rawNotation = [];
+  const pattern = /.{0,40}[_^]\{.{0,40}/g;
+  for (const match of text.matchAll(pattern)) rawNotation.push(match[0]);
+  const images = [...article.querySelectorAll("img")].map((img) => ({
+    src: img.getAttribute("src"), alt: img.getAttribute("alt") || "" }));
+  const launch = [...document.querySelectorAll(".bd-header-article .dropdown-launch-buttons, " +
+    '.bd-header-article [aria-label="Launch interactive content"]')];
+  return {
+    clipped: [...clipped.values()], silentScrollers: [...silent.values()], scrollers,
+    rawNotation, images, launchButtons: launch.length,
+  };
+}
+"""
+
+_VISIBLE_BUTTONS_JS = r"""
+(selector) => [...document.querySelectorAll(selector)].filter((el) => {
+  const r = el.getBoundingClientRect();
+  const s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.visibility !== "hidden";
+}).length
+"""
+
+# The site navigation counts as open when a visible element holds the book's table of
+# contents (.bd-docs-nav) inside the window; likewise the page's contents (#pst-page-toc-nav
+# or .bd-toc-nav). Whether it was open before the click is recorded too, so that a toggle on
+# desktop (sidebar shown -> hidden) counts as well as a drawer (hidden -> shown).
+_PANEL_SHOWN_JS = r"""
+(selector) => [...document.querySelectorAll(selector)].some((el) => {
+  const r = el.getBoundingClientRect();
+  if (r.width < 20 || r.height < 20 || r.right <= 0 || r.left >= window.innerWidth) return false;
+  for (let a = el; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.display === "none" || s.visibility === "hidden" || parseFloat(s.opacity) === 0) return false;
+  }
+  return true;
+})
+"""
+
+PRIMARY_PANEL = ".bd-docs-nav"
+SECONDARY_PANEL = "#pst-page-toc-nav, .bd-toc-nav, nav.page-toc"
+
+
+@dataclass
+class ReaderView:
+    """What one page showed at one width (see the module's docstring)."""
+
+    url: str
+    width: int
+    report: PageReport
+    layout: dict[str, Any] = field(default_factory=dict)
+    toggles: dict[str, Any] = field(default_factory=dict)
+
+
+def _click_and_look(page: Any, button: str, panel: str) -> dict[str, Any]:
+    """Click the first *visible* `button`; report visible buttons, and panel state before/after."""
+    visible = page.evaluate(_VISIBLE_BUTTONS_JS, button)
+    state: dict[str, Any] = {"visible_buttons": visible, "total_buttons": page.locator(button).count()}
+    state["shown_before"] = page.evaluate(_PANEL_SHOWN_JS, panel)
+    if not visible:
+        state["shown_after"] = state["shown_before"]
+        return state
+    target = page.locator(button).locator("visible=true").first
+    target.click(timeout=5000)
+    page.wait_for_timeout(600)  # transitions
+    state["shown_after"] = page.evaluate(_PANEL_SHOWN_JS, panel)
+    page.keyboard.press("Escape")  # close a modal drawer again
+    page.wait_for_timeout(300)
+    return state
+
+
+def read_page(browser: Any, url: str, viewport: dict[str, int]) -> ReaderView:
+    """Load `url` at `viewport`, settle it, measure it, then try its navigation buttons."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        report = watch(context, page, url)
+        page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_S * 1000)
+        settle(page, report)
+        view = ReaderView(url=url, width=viewport["width"], report=report)
+        view.layout = page.evaluate(_LAYOUT_JS)
+        view.toggles["primary"] = _click_and_look(page, ".primary-toggle", PRIMARY_PANEL)
+        view.toggles["secondary"] = _click_and_look(page, ".secondary-toggle", SECONDARY_PANEL)
+        return view
+    finally:
+        context.close()
