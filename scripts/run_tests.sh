@@ -11,6 +11,13 @@ if [ -z "${LTHBOOK_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# The self-checks print ✅ and ❌; without a colour emoji font the browser shows empty boxes, and
+# the browser tests check that it does not (test_reader_view.py::test_emoji_have_a_font).
+if command -v fc-list >/dev/null 2>&1 && ! fc-list | grep -qi "emoji"; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-color-emoji >/dev/null
+fi
 bash scripts/build_book.sh
 LTHBOOK_REQUIRE_HTML=1 .venv/bin/python -m pytest tests chapters \
   --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
