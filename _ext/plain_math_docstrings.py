@@ -43,6 +43,8 @@ def _prose_lines(lines: list[str]):
             continue
         pending_base = None
         stripped = line.strip()
+        if _UNDERLINE.fullmatch(stripped):
+            continue  # a section title's underline (mark_math lengthens it with its title)
         if stripped.startswith(">>>") or stripped.startswith(".. "):
             if stripped.rstrip().endswith("::"):
                 pending_base = indent
@@ -50,6 +52,9 @@ def _prose_lines(lines: list[str]):
         yield i
         if line.rstrip().endswith("::"):
             pending_base = indent
+
+
+_UNDERLINE = re.compile(r"([=\-~^\"'`#*+:.])\1{2,}")
 
 
 # --------------------------------------------------------------------------- Unicode -> TeX
@@ -77,11 +82,12 @@ _SYMBOLS = {
 }
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ", "0123456789+-T"))
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-"))
+_TEX_FUNCTIONS = {"min", "max", "log", "sup", "inf", "exp", "ln", "lim"}
 _WORD_INDICES = {"in", "out", "new", "old", "opt", "max", "min", "all", "tot", "std", "eff"}
-_FUNCTIONS = {"min", "max", "log", "sup", "inf", "exp", "ln", "sgn", "sign", "argmin", "argmax"}
+_FUNCTIONS = {"min", "max", "log", "sup", "inf", "exp", "ln", "sgn", "sign", "argmin", "argmax", "lim", "vol"}
 _OPERATORS = set("−×·≤≥≠∈∉⊆⊂∪∩‖…⋯→←↦⇒⊙⊗≈±√∞∀∃=<>+") | set(_GREEK)
 _MATH_CHARS = set(_GREEK) | set(_SYMBOLS) | set(_SUPERSCRIPTS) | set(_SUBSCRIPTS) | set(
-    "0123456789+-*/=<>()[]{}|,.^_'!"
+    "0123456789+-*/=<>()[]{}|,.^_'!:; "
 )
 
 
@@ -109,7 +115,7 @@ def _tex(text: str) -> str:
                 out.append("{" + _tex(text[i + 1 : j]) + "}")
                 i = j + 1
             else:
-                match = re.match(r"[A-Za-z0-9]+|.", text[i:])
+                match = re.match(r"[0-9]+|[A-Za-z]+[0-9]*|.", text[i:])
                 token = match.group(0) if match else ""
                 if token in _WORD_INDICES or (len(token) >= 3 and token.isalpha()):
                     out.append(r"{\mathrm{" + token + "}}")
@@ -145,8 +151,10 @@ def _tex(text: str) -> str:
         elif char.isalpha():
             match = re.match(r"[A-Za-z]+", text[i:])
             word = match.group(0) if match else char
-            if word in _FUNCTIONS:
+            if word in _TEX_FUNCTIONS:
                 out.append("\\" + word + " ")
+            elif word in _FUNCTIONS:
+                out.append(r"\operatorname{" + word + "}")
             elif len(word) > 1:
                 out.append(r"\mathrm{" + word + "}")
             else:
@@ -197,7 +205,8 @@ def _strip_scripts(word: str) -> str:
 
 def _has_script(word: str) -> bool:
     return bool(
-        re.search(r"(?<![A-Za-z]{2})[A-Za-z0-9)}\]|‖⁺⁻²][_^](\{|[A-Za-z0-9])", word)
+        re.search(r"(?<![A-Za-z]{2})[^\s_^(\[{][_^](\{|[A-Za-z0-9])", word)
+        or re.search(r"\b(sup|inf|min|max|lim|argmin|argmax)[_^](\{|[A-Za-z0-9])", word)
         or any(c in _SUPERSCRIPTS or c in _SUBSCRIPTS for c in word)
     )
 
@@ -209,6 +218,8 @@ def _is_mathy(word: str) -> bool:
         return False  # Theorem 1's, i.e., e.g.
     if not word.strip(",.;:!?"):
         return False  # bare punctuation
+    if re.search(r"[A-Za-z0-9]_[A-Za-z0-9]+_[A-Za-z0-9]", word):
+        return False  # a Python name: n_theorem_1, max_failure_rate
     core = _strip_scripts(word.strip(",.;:"))
     if not core:
         return True
@@ -327,9 +338,40 @@ def _mark_line(line: str) -> str:
     )
 
 
+def _open_braces(line: str) -> int:
+    text = "".join(part for k, part in enumerate(_INLINE_CODE.split(line)) if k % 2 == 0)
+    return text.count("{") - text.count("}")
+
+
+def _join_open_braces(lines: list[str]) -> None:
+    """Join a prose line that leaves a brace open (``sup_{x`` / ``∈[−1,1]}``) with the lines
+    that close it, when they continue the same paragraph (same indentation), so that the
+    expression can be found whole."""
+    prose = set(_prose_lines(lines))
+    i = 0
+    while i < len(lines):
+        while (
+            i in prose
+            and _open_braces(lines[i]) > 0
+            and i + 1 < len(lines)
+            and lines[i + 1].strip()
+            and _indent(lines[i + 1]) == _indent(lines[i])
+            and not _UNDERLINE.fullmatch(lines[i + 1].strip())
+        ):
+            lines[i] = lines[i].rstrip() + " " + lines.pop(i + 1).strip()
+            prose = set(_prose_lines(lines))
+        i += 1
+
+
 def mark_math(app, what, name, obj, options, lines: list[str]) -> None:
+    _join_open_braces(lines)
     for i in _prose_lines(lines):
-        lines[i] = _mark_line(lines[i])
+        new = _mark_line(lines[i])
+        if new != lines[i] and i + 1 < len(lines) and _UNDERLINE.fullmatch(lines[i + 1].strip()):
+            underline = lines[i + 1]
+            char = underline.strip()[0]
+            lines[i + 1] = underline[: _indent(underline)] + char * max(len(underline.strip()), len(new.strip()))
+        lines[i] = new
 
 
 # --------------------------------------------------------------------------- bars

@@ -13,7 +13,7 @@
   const SCROLLING = new Set(["auto", "scroll"]);
 
   function mark(element) {
-    const wide = element.scrollWidth > element.clientWidth + 1;
+    const wide = element.scrollWidth > element.clientWidth + 2;
     element.classList.toggle("lthbook-scrollable", wide);
     element.classList.toggle("lthbook-scroll-start", wide && element.scrollLeft > 1);
     element.classList.toggle(
@@ -25,6 +25,12 @@
   function markAll() {
     const article = document.querySelector("article.bd-article") || document.querySelector("main");
     if (!article) return;
+    // Inline formulas wider than their line may scroll (see span.math.lthbook-wide-math).
+    for (const span of article.querySelectorAll("span.math")) {
+      const math = span.querySelector("mjx-container > mjx-math");
+      if (!math) continue;
+      span.classList.toggle("lthbook-wide-math", math.getBoundingClientRect().width > span.clientWidth + 1);
+    }
     for (const element of article.querySelectorAll("*")) {
       if (element.closest("mjx-assistive-mml")) continue;
       if (SCROLLING.has(getComputedStyle(element).overflowX)) mark(element);

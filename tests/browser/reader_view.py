@@ -15,6 +15,8 @@ what is laid out, then clicks the navigation buttons and records what opened:
   maths excluded);
 * ``images``: every image of the article with its alt text;
 * ``launch_buttons``: the launch (rocket) dropdown in the article header;
+* ``emoji``: for ✅ and ❌ found on the page, how many coloured pixels each leaves when drawn
+  in its text's font (0: no colour emoji font, the reader sees a box or nothing);
 * ``primary_opened`` / ``secondary_opened``: whether a click on the visible
   hamburger (``.primary-toggle``) and on the visible page-contents button
   (``.secondary-toggle``) showed the site navigation / the page's contents,
@@ -114,9 +116,32 @@ _LAYOUT_JS = r"""
     src: img.getAttribute("src"), alt: img.getAttribute("alt") || "" }));
   const launch = [...document.querySelectorAll(".bd-header-article .dropdown-launch-buttons, " +
     '.bd-header-article [aria-label="Launch interactive content"]')];
+  // Emoji (the self-checks' ✅ and ❌): drawn in the font of the text that holds them, each must
+  // leave coloured pixels; without a colour emoji font the browser draws an empty box or nothing.
+  const emoji = {};
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 48;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  const emojiWalker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = emojiWalker.nextNode(); node; node = emojiWalker.nextNode()) {
+    for (const char of ["\u2705", "\u274C"]) {
+      if (char in emoji || !node.textContent.includes(char)) continue;
+      ctx.clearRect(0, 0, 48, 48);
+      ctx.font = `32px ${getComputedStyle(node.parentElement).fontFamily}`;
+      ctx.textBaseline = "top";
+      ctx.fillText(char, 4, 4);
+      const data = ctx.getImageData(0, 0, 48, 48).data;
+      let coloured = 0;
+      for (let k = 0; k < data.length; k += 4) {
+        const spread = Math.max(data[k], data[k + 1], data[k + 2]) - Math.min(data[k], data[k + 1], data[k + 2]);
+        if (data[k + 3] > 128 && spread > 60) coloured += 1;
+      }
+      emoji[char] = coloured;
+    }
+  }
   return {
     clipped: [...clipped.values()], silentScrollers: [...silent.values()], scrollers,
-    rawNotation, images, launchButtons: launch.length,
+    rawNotation, images, launchButtons: launch.length, emoji,
   };
 }
 """

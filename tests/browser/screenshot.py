@@ -3,7 +3,7 @@
 
 Usage:
     python tests/browser/screenshot.py chapters/01_strong_lottery_tickets.html out.png
-        [--html-dir DIR] [--width 1280] [--open-solutions]
+        [--html-dir DIR] [--width 1280] [--open-solutions] [--click SELECTOR]
 
 The page is served from 127.0.0.1 and loaded in the same headless Chromium, with
 the same network blocking and the same waiting (MathJax, widgets, images) as the
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html-dir", type=Path, default=None, help=f"built site (default: {html_dir()})")
     parser.add_argument("--width", type=int, default=VIEWPORT["width"], help="viewport width")
     parser.add_argument("--open-solutions", action="store_true", help="click every solution open first")
+    parser.add_argument("--click", default=None, help="CSS selector: click its first visible match first "
+                        "(e.g. .primary-toggle to open the navigation drawer); the screenshot is then "
+                        "of the window only, not the full page")
     args = parser.parse_args(argv)
 
     if args.html_dir is not None:
@@ -63,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
             # Back to the top, nothing focused: the sticky header and the
             # "skip to main content" link would otherwise show mid-page.
             page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+            if args.click:
+                page.locator(args.click).locator("visible=true").first.click()
+                page.wait_for_timeout(600)  # the drawer's animation
             args.output.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.output), full_page=True)
+            page.screenshot(path=str(args.output), full_page=not args.click)
         finally:
             context.close()
 

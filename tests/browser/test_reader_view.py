@@ -11,6 +11,7 @@ Each page is loaded once per width (reader_view.read_page) and checked for:
 * no TeX-like ``_{`` or ``^{`` left as plain text (the API pages' docstrings);
 * the launch (rocket) button only on pages whose source is a notebook (``.ipynb``):
   Colab cannot open the Markdown pages;
+* the self-checks' ✅ and ❌ drawn in colour (an emoji font is installed);
 * every figure with alt text that says what it shows, not a hash file name.
 
 Run with the other browser tests (see test_book_html.py for building the book first);
@@ -116,6 +117,14 @@ def test_launch_button_only_on_notebooks(views: Any, page_path: str) -> None:
         assert buttons, f"{page_path} comes from {source.name} but has no launch button"
     else:
         assert not buttons, f"{page_path} has a launch button but no notebook source (Colab cannot open .md)"
+
+
+def test_emoji_have_a_font(views: Any, page_path: str) -> None:
+    """The self-checks' verdicts (✅ / ❌) must be visible: a colour emoji font must draw them
+    (scripts/run_tests.sh installs Debian's fonts-noto-color-emoji when no emoji font is present)."""
+    emoji = _view(views, page_path, "1280px").layout["emoji"]
+    blank = [char for char, coloured in emoji.items() if coloured < 20]
+    assert not blank, f"{' '.join(blank)} drawn without colour: no emoji font (install fonts-noto-color-emoji)"
 
 
 _HASHED = re.compile(r"^[0-9a-f]{16,}(\.\w+)?$|\.(png|jpe?g|svg|gif)$", re.IGNORECASE)
