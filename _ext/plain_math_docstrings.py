@@ -218,7 +218,7 @@ def _is_mathy(word: str) -> bool:
         return False  # Theorem 1's, i.e., e.g.
     if not word.strip(",.;:!?"):
         return False  # bare punctuation
-    if re.search(r"[A-Za-z0-9]_[A-Za-z0-9]+_[A-Za-z0-9]", word):
+    if re.search(r"[A-Za-z0-9]_[A-Za-z0-9]*[a-z]{2}[A-Za-z0-9]*_[A-Za-z0-9]", word):
         return False  # a Python name: n_theorem_1, max_failure_rate
     core = _strip_scripts(word.strip(",.;:"))
     if not core:
