@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -17,6 +18,9 @@ __all__ = [
     "check_int",
     "check_float",
     "check_choice",
+    "check_bool",
+    "check_generator",
+    "check_widths",
     "as_float64_tensor",
 ]
 
@@ -30,13 +34,17 @@ def resolve_device(device: str | torch.device | None = None) -> torch.device:
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if not isinstance(device, (str, torch.device)):
-        raise TypeError(f"device must be None, a string such as 'cpu' or 'cuda', or a torch.device; got {type(device).__name__}")
+        raise TypeError(
+            f"device must be None, a string such as 'cpu' or 'cuda', or a torch.device; got {type(device).__name__}"
+        )
     try:
         dev = torch.device(device)
     except RuntimeError as err:
         raise ValueError(f"device={device!r} is not a valid torch device ('cpu', 'cuda', 'cuda:0', ...)") from err
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} asks for CUDA, but no CUDA GPU is available here; use device='cpu' or None")
+        raise ValueError(
+            f"device={device!r} asks for CUDA, but no CUDA GPU is available here; use device='cpu' or None"
+        )
     return dev
 
 
@@ -82,6 +90,42 @@ def check_choice(name: str, value, choices) -> str:
         options = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {options}; got {value!r}")
     return value
+
+
+def check_bool(name: str, value) -> bool:
+    """Check that ``value`` is ``True`` or ``False`` (not 0/1, not None) and return it."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_generator(generator, *, cpu_only: bool = False) -> torch.Generator | None:
+    """Check that ``generator`` is None or a ``torch.Generator`` and return it.
+
+    With ``cpu_only``, a generator on another device is refused too: for functions that draw
+    their numbers on the CPU whatever the device of the result (``torch.rand`` needs a
+    generator on the device it draws on). Without it, the caller draws on the generator's own
+    device (:func:`lthbook._sampling.uniform`).
+    """
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
+    if cpu_only and generator is not None and generator.device.type != "cpu":
+        raise ValueError(
+            "generator must be a CPU torch.Generator (the numbers are drawn on the CPU); "
+            f"got one on {generator.device}"
+        )
+    return generator
+
+
+def check_widths(widths, name: str = "widths") -> tuple[int, ...]:
+    """Check layer widths (d_0, …, d_l): a sequence of at least two integers ≥ 1; return a tuple."""
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise TypeError(
+            f"{name} must be a sequence of integers (d_0, ..., d_l); got {type(widths).__name__}"
+        )
+    if len(widths) < 2:
+        raise ValueError(f"{name} must list at least two widths (d_0, d_1); got {tuple(widths)}")
+    return tuple(check_int(f"{name}[{k}]", width, low=1) for k, width in enumerate(widths))
 
 
 def as_float64_tensor(name: str, value, *, device: torch.device, ndim: tuple[int, ...] | None = None) -> torch.Tensor:

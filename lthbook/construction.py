@@ -86,8 +86,19 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ._validation import as_float64_tensor, check_float, check_int, resolve_device
-from .gadgets import _check_bool, _check_generator, _check_max_coefficients, _prune_blocks, _uniform
+from . import _networks
+from ._networks import check_input, check_target_weights, forward, search_sup_error, sequential
+from ._sampling import uniform
+from ._validation import (
+    as_float64_tensor,
+    check_bool,
+    check_float,
+    check_generator,
+    check_int,
+    check_widths,
+    resolve_device,
+)
+from .gadgets import prune_blocks
 
 __all__ = [
     "MEASURED_CONSTANT",
@@ -126,12 +137,10 @@ __all__ = [
 #: benchmarks/results/constant.txt repeats it with 100,000 draws down to ε = 0.0005).
 MEASURED_CONSTANT = 4.67
 #: Target layers may exceed spectral norm 1 by this much (rounding of a normalisation).
-SPECTRAL_NORM_TOLERANCE = 1e-9
+SPECTRAL_NORM_TOLERANCE = _networks.SPECTRAL_NORM_TOLERANCE
 #: Default cap on the bytes of the random weights (4 GiB); pruning needs about as much again
 #: for masks and SubsetSum coefficients.
 DEFAULT_MEMORY_BUDGET_BYTES = 4 << 30
-# Bytes of hidden activations per chunk in forward passes.
-_FORWARD_CHUNK_BYTES = 1 << 28
 
 
 # ----------------------------------------------------------------------------------------
@@ -186,10 +195,10 @@ class RandomNetwork:
             memory_budget_bytes: refuse (ValueError) a network whose float64 weights would
                 take more bytes than this (:func:`network_memory_bytes`).
         """
-        widths = _check_widths(widths)
+        widths = check_widths(widths)
         n = check_int("n", n, low=1)
-        positive_inputs_only = _check_bool("positive_inputs_only", positive_inputs_only)
-        generator = _check_generator(generator)
+        positive_inputs_only = check_bool("positive_inputs_only", positive_inputs_only)
+        generator = check_generator(generator)
         device = resolve_device(device)
         budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
         needed = network_memory_bytes(widths, n, positive_inputs_only=positive_inputs_only)
@@ -202,8 +211,8 @@ class RandomNetwork:
         weights = []
         for i in range(1, len(widths)):
             hidden = _block_size(i, n, positive_inputs_only) * widths[i - 1]
-            weights.append(_uniform((hidden, widths[i - 1]), generator).to(device))  # M_{2i−1}
-            weights.append(_uniform((widths[i], hidden), generator).to(device))  # M_{2i}
+            weights.append(uniform((hidden, widths[i - 1]), generator).to(device))  # M_{2i−1}
+            weights.append(uniform((widths[i], hidden), generator).to(device))  # M_{2i}
         return cls(weights=tuple(weights), widths=widths, n=n, positive_inputs_only=positive_inputs_only)
 
     @property
@@ -233,14 +242,14 @@ class RandomNetwork:
 
     def forward(self, x) -> torch.Tensor:
         """g(x), the unpruned random network; x ``(N, d_0)`` or ``(d_0,)``, float64 result."""
-        return _forward(self.weights, _check_input(x, self.widths[0], self.device))
+        return forward(self.weights, check_input(x, self.widths[0], self.device))
 
     def to_sequential(self) -> nn.Sequential:
         """g as a bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU``.
 
         Hand it to :meth:`PrunedNetwork.apply_to` to prune it with PyTorch's pruning API.
         """
-        return _sequential(self.weights)
+        return sequential(self.weights)
 
 
 def network_memory_bytes(widths: Sequence[int], n: int, *, positive_inputs_only: bool = False) -> int:
@@ -248,9 +257,9 @@ def network_memory_bytes(widths: Sequence[int], n: int, *, positive_inputs_only:
 
     m_i = b_i·d_{i−1} with b_i = 2n (n for i ≥ 2 when ``positive_inputs_only``).
     """
-    widths = _check_widths(widths)
+    widths = check_widths(widths)
     n = check_int("n", n, low=1)
-    positive_inputs_only = _check_bool("positive_inputs_only", positive_inputs_only)
+    positive_inputs_only = check_bool("positive_inputs_only", positive_inputs_only)
     entries = sum(
         _block_size(i, n, positive_inputs_only) * widths[i - 1] * (widths[i - 1] + widths[i])
         for i in range(1, len(widths))
@@ -290,7 +299,7 @@ class PrunedNetwork:
 
     def forward(self, x) -> torch.Tensor:
         """g_S(x) = (S_{2l} ⊙ M_{2l}) σ(… σ((S_1 ⊙ M_1) x)); x ``(N, d_0)`` or ``(d_0,)``, float64."""
-        return _forward(self.pruned_weights(), _check_input(x, self.network.widths[0], self.network.device))
+        return forward(self.pruned_weights(), check_input(x, self.network.widths[0], self.network.device))
 
     def to_sequential(self) -> nn.Sequential:
         """g_S as an ordinary bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU``.
@@ -298,7 +307,7 @@ class PrunedNetwork:
         The ``Linear`` weights are the pruned weights S_i ⊙ M_i (zeros where pruned); no
         pruning machinery is attached.
         """
-        return _sequential(self.pruned_weights())
+        return sequential(self.pruned_weights())
 
     def apply_to(self, module: nn.Sequential) -> nn.Sequential:
         """Apply the masks to a copy of the random network with PyTorch's own pruning API.
@@ -359,7 +368,8 @@ def prune_to(
     For each target layer i and each entry (i, j) of W_i, the positive half (units of block j
     with M_kj > 0, coefficients N_ik·M_kj, target W_ij) and, for i = 1 only, the negative half
     (units with M_kj < 0, coefficients N_ik·``|M_kj|``, target −W_ij) are solved exactly by
-    :func:`lthbook.subset_sum.solve` (module docstring). A unit of the wrong sign is never a
+    :func:`lthbook.subset_sum.solve` (module docstring), one call of the pruning engine
+    :func:`lthbook.gadgets.prune_blocks` per target layer. A unit of the wrong sign is never a
     coefficient of a half, so it can never be kept for it. The number of units of each sign differs from block to block
     (Binomial(b_i, 1/2)); instances are grouped by that size and each group is one ``solve``
     call, batched over all its (i, j): padding every instance to the largest size would
@@ -394,9 +404,9 @@ def prune_to(
     """
     if not isinstance(random_network, RandomNetwork):
         raise TypeError(f"random_network must be a RandomNetwork; got {type(random_network).__name__}")
-    targets = _check_targets(target_weights, random_network.widths, random_network.device)
-    max_coefficients = _check_max_coefficients(max_coefficients)
-    progress = _check_bool("progress", progress)
+    targets, _ = _check_targets(target_weights, random_network.widths, random_network.device)
+    max_coefficients = None if max_coefficients is None else check_int("max_coefficients", max_coefficients, low=1)
+    progress = check_bool("progress", progress)
     masks, positive, negative = [], [], []
     layers = range(1, random_network.depth + 1)
     for i in tqdm(layers, desc="pruning layers", disable=not progress):
@@ -406,7 +416,7 @@ def prune_to(
         block_first = first.reshape(d_in, block, d_in).diagonal(dim1=0, dim2=2).T  # (d_in, b)
         block_second = second.reshape(d_out, d_in, block)
         both_halves = i == 1  # inputs of layers i ≥ 2 are ≥ 0: a negative half never fires
-        pruning = _prune_blocks(
+        pruning = prune_blocks(
             block_first, block_second, targets[i - 1], both_halves=both_halves, max_coefficients=max_coefficients
         )
         used = pruning.keep.any(dim=0)  # (d_in, b): the units some row keeps
@@ -459,8 +469,8 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
         E_i = A⁺_i − W_i        for i ≥ 2     (the input is a ReLU output, ≥ 0).
 
     A pair fed with h makes the error ‖P_i(h) − W_i h‖₂ ≤ η_i ‖h‖₂, η_i = ‖E_i‖₂ (the
-    spectral norm, the largest singular value, by ``torch.linalg.matrix_norm(ord=2)`` in
-    float64).
+    spectral norm, the largest singular value, in float64, as :func:`lthbook.lower_bound.spectral_norm`
+    computes it).
 
     **Through the network.** Let h_0 = ĥ_0 = x, h_i = σ(W_i h_{i−1}) and ĥ_i = σ(P_i(ĥ_{i−1}))
     for i < l, h_l = f(x), ĥ_l = g_S(x), and e_i a bound on ‖h_i − ĥ_i‖₂. σ is 1-Lipschitz, so::
@@ -479,7 +489,8 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
     **How rigorous.** The recursion is exact mathematics; its inputs are computed in float64.
     A⁺_i, A⁻_i are float64 sums of products of the kept weights, and η_i is the largest singular
     value from a float64 SVD (LAPACK, backward stable: the computed value is within a relative
-    p·2⁻⁵³ of the true one, p a modest polynomial in the matrix size), not exactly. So the
+    p·2⁻⁵³ of the true one, p a modest polynomial in the matrix size; for a matrix with one or
+    two rows, the closed form of its 2×2 Gram matrix, a few roundings), not exactly. So the
     bound is rigorous **up to float64 rounding** of these sums and of the SVD, not a
     certificate in interval arithmetic; the margins to ε it is used for in the book are many
     orders of magnitude larger. The float64 forward pass of g_S rounds likewise.
@@ -494,7 +505,7 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
     if not isinstance(pruned, PrunedNetwork):
         raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
     network = pruned.network
-    targets, norms = _check_targets(target_weights, network.widths, network.device, return_norms=True)
+    targets, norms = _check_targets(target_weights, network.widths, network.device)
     layer_errors, propagated = [], []
     reach, error = 1.0, 0.0  # ρ_{i−1} and e_{i−1}
     for i in range(1, network.depth + 1):
@@ -516,7 +527,7 @@ def certified_error_bound(pruned: PrunedNetwork, target_weights: Sequence) -> Ce
             matrix = torch.cat([a_pos - target, a_neg + target], dim=1)
         else:
             matrix = a_pos - target
-        eta = _spectral_norm(matrix)
+        eta = float(_networks.spectral_norm(matrix))
         norm = norms[i - 1]
         error = eta * (reach + error) + norm * error
         reach *= norm
@@ -562,39 +573,11 @@ def sampled_error(
     if not isinstance(pruned, PrunedNetwork):
         raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
     network = pruned.network
-    targets = _check_targets(target_weights, network.widths, network.device)
-    num_points = check_int("num_points", num_points, low=1)
-    adversarial_steps = check_int("adversarial_steps", adversarial_steps, low=0)
-    refine_points = check_int("refine_points", refine_points, low=1)
-    generator = _check_generator(generator)
-    weights = pruned.pruned_weights()
-
-    def errors(x: torch.Tensor) -> torch.Tensor:
-        return (_forward(targets, x) - _forward(weights, x)).norm(dim=1)
-
-    source = generator.device if generator is not None else torch.device("cpu")
-    x = torch.randn(num_points, network.widths[0], generator=generator, dtype=torch.float64, device=source)
-    x = (x / x.norm(dim=1, keepdim=True).clamp(min=1e-300)).to(network.device)
-    with torch.no_grad():
-        start = errors(x)
-    best = float(start.max())
-    if adversarial_steps == 0:
-        return best
-    x = x[torch.topk(start, min(refine_points, num_points)).indices].clone()
-    decay = (1e-2) ** (1.0 / max(adversarial_steps - 1, 1))
-    step = 0.1
-    for _ in range(adversarial_steps):
-        x.requires_grad_(True)
-        value = errors(x)
-        (grad,) = torch.autograd.grad(value.sum(), x)
-        with torch.no_grad():
-            best = max(best, float(value.max()))
-            x = x + step * grad / grad.norm(dim=1, keepdim=True).clamp(min=1e-300)
-            x = x / x.norm(dim=1, keepdim=True).clamp(min=1.0)  # projection onto the ball
-        step *= decay
-    with torch.no_grad():
-        best = max(best, float(errors(x).max()))
-    return best
+    targets, _ = _check_targets(target_weights, network.widths, network.device)
+    return search_sup_error(
+        targets, pruned.pruned_weights(), num_points=num_points, adversarial_steps=adversarial_steps,
+        refine_points=refine_points, generator=generator,
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -608,14 +591,14 @@ def target_forward(target_weights: Sequence, x) -> torch.Tensor:
     The weights are not checked against the class (any bias-free ReLU network works).
     """
     weights = _as_weight_list(target_weights)
-    x = _check_input(x, weights[0].shape[1], weights[0].device)
+    x = check_input(x, weights[0].shape[1], weights[0].device)
     for index in range(1, len(weights)):
         if weights[index].shape[1] != weights[index - 1].shape[0]:
             raise ValueError(
                 f"target_weights[{index}] has {weights[index].shape[1]} columns but target_weights[{index - 1}] "
                 f"has {weights[index - 1].shape[0]} rows"
             )
-    return _forward(weights, x)
+    return forward(weights, x)
 
 
 def random_target(
@@ -640,9 +623,9 @@ def random_target(
     Returns:
         [W_1, …, W_l], float64, W_i of shape ``(d_i, d_{i−1})``.
     """
-    widths = _check_widths(widths)
+    widths = check_widths(widths)
     spectral_norm = check_float("spectral_norm", spectral_norm, low=0.0, high=1.0, low_inclusive=False)
-    generator = _check_generator(generator)
+    generator = check_generator(generator)
     device = resolve_device(device)
     source = generator.device if generator is not None else torch.device("cpu")
     weights = []
@@ -678,7 +661,15 @@ def normalize_to_class(weights: Sequence) -> list[torch.Tensor]:
 # ----------------------------------------------------------------------------------------
 
 
-def per_instance_budget(eps: float, delta: float, d_in: int, d_out: int, depth: int) -> tuple[float, float]:
+def per_instance_budget(
+    eps: float,
+    delta: float,
+    d_in: int | None = None,
+    d_out: int | None = None,
+    depth: int | None = None,
+    *,
+    widths: Sequence[int] | None = None,
+) -> tuple[float, float]:
     """(ε′, δ′): the error and failure probability each SubsetSum instance may have.
 
     The error bound of :func:`certified_error_bound` stays below ε when Σ_i η_i ≤ ε/2, since
@@ -696,22 +687,28 @@ def per_instance_budget(eps: float, delta: float, d_in: int, d_out: int, depth: 
         d_in, d_out: the largest layer's input and output widths (for a target with several
             widths, those maximising d_{i−1}·d_i).
         depth: l ≥ 1.
+        widths: instead of d_in, d_out and depth (keyword only): the target's widths
+            (d_0, …, d_l), from which the largest layer and l are read.
+
+    Examples:
+        >>> per_instance_budget(0.1, 0.1, widths=(4, 8, 2)) == per_instance_budget(0.1, 0.1, 4, 8, 2)
+        True
     """
     eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
     delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    d_in = check_int("d_in", d_in, low=1)
-    d_out = check_int("d_out", d_out, low=1)
-    depth = check_int("depth", depth, low=1)
+    d_in, d_out, depth = _layer_sizes(d_in, d_out, depth, widths)
     return eps / (2 * depth * math.sqrt(2 * d_in * d_out)), delta / (2 * depth * d_in * d_out)
 
 
 def required_n(
     eps: float,
     delta: float,
-    d_in: int,
-    d_out: int,
-    depth: int,
+    d_in: int | None = None,
+    d_out: int | None = None,
+    depth: int | None = None,
     constant: float | None = None,
+    *,
+    widths: Sequence[int] | None = None,
 ) -> int:
     """The n of Theorem 1: n = ⌈C · log₂(2 / min(ε′, δ′))⌉ with (ε′, δ′) of :func:`per_instance_budget`.
 
@@ -741,11 +738,12 @@ def required_n(
         eps, delta, d_in, d_out, depth: as for :func:`per_instance_budget`.
         constant: C > 0; ``None`` reads :data:`MEASURED_CONSTANT` (chapter 2's half-block
             measurement) at call time.
+        widths: instead of d_in, d_out and depth (keyword only), as for :func:`per_instance_budget`.
 
     Returns:
         n ≥ 1.
     """
-    eps_prime, delta_prime = per_instance_budget(eps, delta, d_in, d_out, depth)
+    eps_prime, delta_prime = per_instance_budget(eps, delta, d_in, d_out, depth, widths=widths)
     return half_block_n(min(eps_prime, delta_prime), constant)
 
 
@@ -885,7 +883,7 @@ def half_block_check(
     constant = check_float("constant", constant, low=0.0, low_inclusive=False)
     seed = check_int("seed", seed, low=0)
     confidence = check_float("confidence", confidence, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    progress = _check_bool("progress", progress)
+    progress = check_bool("progress", progress)
     device = resolve_device(device)
     sizes = tuple(half_block_n(eps, constant) for eps in grid)
     cases = tqdm(list(zip(grid, sizes)), desc="half-block failure rates", disable=not progress)
@@ -900,10 +898,12 @@ def half_block_check(
 def width_factor(
     eps: float,
     delta: float,
-    d_in: int,
-    d_out: int,
-    depth: int,
+    d_in: int | None = None,
+    d_out: int | None = None,
+    depth: int | None = None,
     constant: float | None = None,
+    *,
+    widths: Sequence[int] | None = None,
 ) -> int:
     """m_i / d_{i−1} = 2n, how many times wider than the target layer the random one is (ours).
 
@@ -913,11 +913,15 @@ def width_factor(
     2n / log₂(1/ε) tends to 2C, the same constant for every d (chapter 4 plots it). This is
     the sense in which Pensia et al. call the width "essentially optimal".
 
+    Arguments as for :func:`required_n` (``widths=`` instead of d_in, d_out, depth).
+
     Examples:
         >>> width_factor(0.01, 0.01, 784, 500, 2, constant=4.0)
         226
+        >>> width_factor(0.01, 0.01, widths=(784, 500, 10), constant=4.0)
+        226
     """
-    return 2 * required_n(eps, delta, d_in, d_out, depth, constant)
+    return 2 * required_n(eps, delta, d_in, d_out, depth, constant, widths=widths)
 
 
 def malach_width_factor(eps: float, delta: float, d: int, depth: int) -> float:
@@ -946,17 +950,30 @@ def malach_width_factor(eps: float, delta: float, d: int, depth: int) -> float:
 # ----------------------------------------------------------------------------------------
 
 
+def _layer_sizes(d_in, d_out, depth, widths) -> tuple[int, int, int]:
+    """(d_in, d_out, l): as given, or read from ``widths`` (the layer maximising d_{i−1}·d_i)."""
+    if widths is None:
+        if d_in is None or d_out is None or depth is None:
+            raise TypeError("give d_in, d_out and depth, or widths=(d_0, ..., d_l) instead")
+        return check_int("d_in", d_in, low=1), check_int("d_out", d_out, low=1), check_int("depth", depth, low=1)
+    if d_in is not None or d_out is not None or depth is not None:
+        raise TypeError("give either widths=(d_0, ..., d_l) or d_in, d_out and depth, not both")
+    widths = check_widths(widths)
+    d_in, d_out = max(zip(widths[:-1], widths[1:]), key=lambda pair: pair[0] * pair[1])
+    return d_in, d_out, len(widths) - 1
+
+
+def _check_targets(target_weights, widths, device) -> tuple[list[torch.Tensor], list[float]]:
+    """:func:`lthbook._networks.check_target_weights` with this module's wording of the errors."""
+    return check_target_weights(
+        target_weights, widths, device, shape_context=" to match the random network",
+        norm_hint="divide by the norm with normalize_to_class",
+    )
+
+
 def _block_size(layer: int, n: int, positive_inputs_only: bool) -> int:
     """b_i: 2n units per input coordinate, n for layers i ≥ 2 with positive inputs only."""
     return n if (positive_inputs_only and layer >= 2) else 2 * n
-
-
-def _check_widths(widths) -> tuple[int, ...]:
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a sequence of integers (d_0, ..., d_l); got {type(widths).__name__}")
-    if len(widths) < 2:
-        raise ValueError(f"widths must list at least two widths (d_0, d_1); got {tuple(widths)}")
-    return tuple(check_int(f"widths[{k}]", width, low=1) for k, width in enumerate(widths))
 
 
 def _as_weight_list(weights) -> list[torch.Tensor]:
@@ -967,74 +984,3 @@ def _as_weight_list(weights) -> list[torch.Tensor]:
         device = weight.device if isinstance(weight, torch.Tensor) else torch.device("cpu")
         result.append(as_float64_tensor(f"target_weights[{index}]", weight, device=device, ndim=(2,)))
     return result
-
-
-def _check_targets(target_weights, widths: tuple[int, ...], device: torch.device, *, return_norms: bool = False):
-    """W_1, …, W_l as float64 on ``device``, checked against the widths and the class.
-
-    With ``return_norms``, returns ``(weights, [‖W_1‖₂, …, ‖W_l‖₂])``.
-    """
-    weights = [w.to(device) for w in _as_weight_list(target_weights)]
-    norms = []
-    depth = len(widths) - 1
-    if len(weights) != depth:
-        raise ValueError(f"target_weights must hold l = {depth} matrices for widths {widths}; got {len(weights)}")
-    for i, weight in enumerate(weights, start=1):
-        expected = (widths[i], widths[i - 1])
-        if tuple(weight.shape) != expected:
-            raise ValueError(
-                f"target_weights[{i - 1}] (W_{i}) must have shape (d_{i}, d_{i - 1}) = {expected} to match the "
-                f"random network; got {tuple(weight.shape)}"
-            )
-        norm = _spectral_norm(weight)
-        if norm > 1 + SPECTRAL_NORM_TOLERANCE:
-            raise ValueError(
-                f"target_weights[{i - 1}] (W_{i}) has spectral norm {norm:.6g} > 1; the class needs ‖W_i‖₂ ≤ 1 "
-                "(divide by the norm with normalize_to_class)"
-            )
-        norms.append(norm)
-    return (weights, norms) if return_norms else weights
-
-
-def _spectral_norm(matrix: torch.Tensor) -> float:
-    """‖A‖₂, the largest singular value, in float64 (computed on the taller of A and Aᵀ: the same
-    singular values, and LAPACK is faster on a tall matrix)."""
-    tall = matrix if matrix.shape[0] >= matrix.shape[1] else matrix.mT
-    return float(torch.linalg.matrix_norm(tall, ord=2))
-
-
-def _check_input(x, d_0: int, device: torch.device) -> torch.Tensor:
-    x = as_float64_tensor("x", x, device=device, ndim=(1, 2))
-    if x.shape[-1] != d_0:
-        raise ValueError(f"x must have d_0 = {d_0} features in its last dimension; got shape {tuple(x.shape)}")
-    return x
-
-
-def _forward(weights: Sequence[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """W_L σ(… σ(W_1 x)) for x ``(N, d)`` or ``(d,)``, in chunks of points (differentiable in x)."""
-    single = x.ndim == 1
-    points = x.reshape(-1, x.shape[-1])
-    widest = max(w.shape[0] for w in weights)
-    rows = max(1, _FORWARD_CHUNK_BYTES // (8 * widest))
-    outputs = []
-    for start in range(0, max(points.shape[0], 1), rows):
-        h = points[start : start + rows]
-        for index, weight in enumerate(weights):
-            h = h @ weight.T
-            if index < len(weights) - 1:
-                h = torch.relu(h)
-        outputs.append(h)
-    out = torch.cat(outputs)
-    return out[0] if single else out
-
-
-def _sequential(weights: Sequence[torch.Tensor]) -> nn.Sequential:
-    layers: list[nn.Module] = []
-    for index, weight in enumerate(weights):
-        linear = nn.Linear(weight.shape[1], weight.shape[0], bias=False, dtype=torch.float64, device=weight.device)
-        with torch.no_grad():
-            linear.weight.copy_(weight)
-        layers.append(linear)
-        if index < len(weights) - 1:
-            layers.append(nn.ReLU())
-    return nn.Sequential(*layers)

@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._validation import check_float, check_int, resolve_device
+from ._validation import check_bool, check_float, check_int, resolve_device
 
 __all__ = [
     "Dataset",
@@ -409,8 +409,7 @@ def load_mnist(
     """
     device = resolve_device(device)
     dtype = _check_float_dtype(dtype)
-    if not isinstance(flatten, bool):
-        raise TypeError(f"flatten must be True or False; got {flatten!r}")
+    flatten = check_bool("flatten", flatten)
     n_train = _MNIST_TRAIN if subset is None else check_int("subset", subset, low=1, high=_MNIST_TRAIN)
 
     train_x, train_y, test_x, test_y = _cached_mnist(str(_mnist_path()))

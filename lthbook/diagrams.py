@@ -15,8 +15,9 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.lines import Line2D
 
+from ._networks import check_target_weights
 from ._validation import check_int
-from .construction import PrunedNetwork, _check_targets
+from .construction import PrunedNetwork
 from .gadgets import RandomGadget, WeightGadget
 from .plotting import COLORS
 
@@ -144,7 +145,11 @@ def draw_construction(
     if not isinstance(pruned, PrunedNetwork):
         raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
     network = pruned.network
-    targets = [w.cpu() for w in _check_targets(target_weights, network.widths, network.device)]
+    targets, _ = check_target_weights(
+        target_weights, network.widths, network.device, shape_context=" to match the random network",
+        norm_hint="divide by the norm with normalize_to_class",
+    )
+    targets = [w.cpu() for w in targets]
     max_edges = check_int("max_edges", max_edges, low=1)
     if network.num_parameters > max_edges:
         raise ValueError(

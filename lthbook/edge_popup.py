@@ -49,7 +49,8 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from ._validation import check_choice, check_float, check_int, resolve_device
+from ._sampling import uniform
+from ._validation import check_bool, check_choice, check_float, check_generator, check_int, check_widths, resolve_device
 from .data import Dataset
 
 __all__ = [
@@ -77,17 +78,6 @@ WEIGHT_INITS = ("signed_constant", "kaiming_uniform", "kaiming_normal", "uniform
 
 def _check_keep_fraction(value, name: str = "keep_fraction") -> float:
     return check_float(name, value, low=0.0, high=1.0, low_inclusive=False, high_inclusive=True)
-
-
-def _check_generator(generator) -> torch.Generator | None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
-    if generator is not None and generator.device.type != "cpu":
-        raise ValueError(
-            "generator must be a CPU torch.Generator (weights are drawn on the CPU); "
-            f"got one on {generator.device}"
-        )
-    return generator
 
 
 def kept_count(numel: int, keep_fraction: float) -> int:
@@ -317,11 +307,6 @@ class TopKMask(torch.autograd.Function):
         return grad_mask, None
 
 
-def _draw_uniform(shape: tuple[int, ...], bound: float, generator: torch.Generator | None) -> torch.Tensor:
-    """I.i.d. samples of U[−bound, bound] on the CPU, float32."""
-    return (2 * torch.rand(shape, generator=generator) - 1) * bound
-
-
 def _draw_weight(
     shape: tuple[int, ...], fan_in: int, weight_init: str, generator: torch.Generator | None
 ) -> torch.Tensor:
@@ -330,10 +315,10 @@ def _draw_weight(
         signs = 2 * torch.randint(0, 2, shape, generator=generator, dtype=torch.float32) - 1
         return signs * std
     if weight_init == "kaiming_uniform":
-        return _draw_uniform(shape, math.sqrt(6.0 / fan_in), generator)  # variance 2/fan_in
+        return uniform(shape, generator, bound=math.sqrt(6.0 / fan_in), dtype=None)  # variance 2/fan_in
     if weight_init == "kaiming_normal":
         return torch.randn(shape, generator=generator) * math.sqrt(2.0 / fan_in)
-    return _draw_uniform(shape, 1.0, generator)  # "uniform": the U[−1, 1] of Theorem 1
+    return uniform(shape, generator, bound=1.0, dtype=None)  # "uniform": the U[−1, 1] of Theorem 1
 
 
 class _Supermasked(nn.Module):
@@ -441,10 +426,9 @@ class SupermaskLinear(_Supermasked):
         super().__init__()
         in_features = check_int("in_features", in_features, low=1)
         out_features = check_int("out_features", out_features, low=1)
-        if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False; got {bias!r}")
+        bias = check_bool("bias", bias)
         weight_init = check_choice("weight_init", weight_init, WEIGHT_INITS)
-        generator = _check_generator(generator)
+        generator = check_generator(generator, cpu_only=True)
         self.in_features, self.out_features, self.weight_init = in_features, out_features, weight_init
         self.keep_fraction = keep_fraction  # validated by the property setter
 
@@ -455,12 +439,12 @@ class SupermaskLinear(_Supermasked):
         self.weight = nn.Parameter(
             _draw_weight(shape, fan_in, weight_init, generator), requires_grad=False
         )
-        self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
+        self.scores = nn.Parameter(uniform(shape, generator, bound=score_bound, dtype=None))
         if bias:
             self.bias = nn.Parameter(
                 _draw_weight((out_features,), fan_in, weight_init, generator), requires_grad=False
             )
-            self.bias_scores = nn.Parameter(_draw_uniform((out_features,), score_bound, generator))
+            self.bias_scores = nn.Parameter(uniform((out_features,), generator, bound=score_bound, dtype=None))
         else:
             self.register_parameter("bias", None)
             self.register_parameter("bias_scores", None)
@@ -513,16 +497,6 @@ class SupermaskLinear(_Supermasked):
         )
 
 
-def _check_widths(widths) -> list[int]:
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(
-            f"widths must be a sequence of layer widths such as (64, 256, 10); got {type(widths).__name__}"
-        )
-    if len(widths) < 2:
-        raise ValueError(f"widths must list at least an input and an output width; got {list(widths)}")
-    return [check_int(f"widths[{i}]", w, low=1) for i, w in enumerate(widths)]
-
-
 class SupermaskMLP(nn.Sequential):
     """A random bias-free ReLU MLP of :class:`SupermaskLinear` layers, trained by edge-popup.
 
@@ -547,7 +521,7 @@ class SupermaskMLP(nn.Sequential):
         weight_init: str = "signed_constant",
         generator: torch.Generator | None = None,
     ) -> None:
-        widths = _check_widths(widths)
+        widths = check_widths(widths)
         n_layers = len(widths) - 1
         if isinstance(keep_fraction, Sequence) and not isinstance(keep_fraction, (str, bytes)):
             if len(keep_fraction) != n_layers:
@@ -559,7 +533,7 @@ class SupermaskMLP(nn.Sequential):
         else:
             fractions = [_check_keep_fraction(keep_fraction)] * n_layers
         weight_init = check_choice("weight_init", weight_init, WEIGHT_INITS)
-        generator = _check_generator(generator)
+        generator = check_generator(generator, cpu_only=True)
 
         modules: list[nn.Module] = []
         for i in range(n_layers):
@@ -634,12 +608,12 @@ class SupermaskBlockExpand(_Supermasked):
         self.redundancy = check_int("redundancy", redundancy, low=1)
         self.out_features = self.in_features * self.redundancy
         weight_init = check_choice("weight_init", weight_init, WEIGHT_INITS)
-        generator = _check_generator(generator)
+        generator = check_generator(generator, cpu_only=True)
         self.keep_fraction = keep_fraction
         shape = (self.in_features, self.redundancy)
         self.weight = nn.Parameter(_draw_weight(shape, 1, weight_init, generator), requires_grad=False)
         score_bound = check_float("score_bound", score_bound, low=0.0, low_inclusive=False)
-        self.scores = nn.Parameter(_draw_uniform(shape, score_bound, generator))
+        self.scores = nn.Parameter(uniform(shape, generator, bound=score_bound, dtype=None))
 
     def mask(self) -> torch.Tensor:
         """The current supermask, bool, shape ``(in_features, redundancy)``."""
@@ -700,12 +674,11 @@ def experiment2_network(
             1/√fan_in]``. Overrides ``weight_init``.
     """
     structure = check_choice("structure", structure, STRUCTURES)
-    if not isinstance(official_init, bool):
-        raise TypeError(f"official_init must be True or False; got {official_init!r}")
+    official_init = check_bool("official_init", official_init)
     if official_init:
         weight_init = "kaiming_normal"
-    widths = _check_widths(widths)
-    generator = _check_generator(generator)
+    widths = check_widths(widths)
+    generator = check_generator(generator, cpu_only=True)
     layers: list[nn.Module] = []
     if structure == "wide":
         if wide_hidden is None:
@@ -745,13 +718,14 @@ def lenet5_features(*, generator: torch.Generator | None = None) -> nn.Sequentia
     Args:
         generator: a CPU ``torch.Generator`` for the convolution weights (``None``: global).
     """
-    generator = _check_generator(generator)
+    generator = check_generator(generator, cpu_only=True)
     conv1 = nn.Conv2d(1, 6, kernel_size=5, padding=2, bias=False)
     conv2 = nn.Conv2d(6, 16, kernel_size=5, bias=False)
     for conv in (conv1, conv2):
         fan_in = conv.in_channels * conv.kernel_size[0] * conv.kernel_size[1]
         conv.weight = nn.Parameter(
-            _draw_uniform(tuple(conv.weight.shape), 1.0 / math.sqrt(fan_in), generator), requires_grad=False
+            uniform(tuple(conv.weight.shape), generator, bound=1.0 / math.sqrt(fan_in), dtype=None),
+            requires_grad=False,
         )
     return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), conv1, nn.ReLU(), nn.MaxPool2d(2, 2),
                          conv2, nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten())
@@ -777,14 +751,14 @@ def dense_mlp(widths: Sequence[int], *, generator: torch.Generator | None = None
         widths: layer widths ``(d_0, …, d_l)``, at least two positive integers.
         generator: a CPU ``torch.Generator`` for the initial weights (``None``: global).
     """
-    widths = _check_widths(widths)
-    generator = _check_generator(generator)
+    widths = check_widths(widths)
+    generator = check_generator(generator, cpu_only=True)
     modules: list[nn.Module] = []
     for i in range(len(widths) - 1):
         linear = nn.Linear(widths[i], widths[i + 1], bias=False)
         with torch.no_grad():
             linear.weight.copy_(
-                _draw_uniform(tuple(linear.weight.shape), 1.0 / math.sqrt(widths[i]), generator)
+                uniform(tuple(linear.weight.shape), generator, bound=1.0 / math.sqrt(widths[i]), dtype=None)
             )
         modules.append(linear)
         if i < len(widths) - 2:
@@ -920,8 +894,7 @@ def train(
     optimizer = check_choice("optimizer", optimizer, ("sgd", "adam"))
     momentum = check_float("momentum", momentum, low=0.0, high=1.0, high_inclusive=False)
     weight_decay = check_float("weight_decay", weight_decay, low=0.0)
-    if not isinstance(cosine, bool):
-        raise TypeError(f"cosine must be True or False; got {cosine!r}")
+    cosine = check_bool("cosine", cosine)
     device = resolve_device(device)
     seed = check_int("seed", seed, low=0, high=2**63 - 1)
     cosine_unit = check_choice("cosine_unit", cosine_unit, ("step", "epoch"))

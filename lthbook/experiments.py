@@ -41,7 +41,7 @@ import torch
 from torch import nn
 
 from . import subset_sum
-from ._validation import check_choice, check_float, check_int, resolve_device
+from ._validation import check_bool, check_choice, check_float, check_generator, check_int, resolve_device
 from .construction import PrunedNetwork
 
 __all__ = [
@@ -175,8 +175,7 @@ def subset_sum_replacement(
             raise ValueError(f"weights[{i}] must be finite")
     n = check_int("n", n, low=1, high=30)
     coefficients = check_choice("coefficients", coefficients, COEFFICIENT_MODES)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None; got {type(generator).__name__}")
+    generator = check_generator(generator, cpu_only=True)  # the coefficients are drawn on the CPU
     device = resolve_device(device)
 
     targets = [w.detach().to(device=device, dtype=torch.float64) for w in weights]
@@ -348,8 +347,7 @@ def compact_pruned_network(
         raise TypeError(f"pruned must be a lthbook.construction.PrunedNetwork; got {type(pruned).__name__}")
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise TypeError(f"dtype must be a floating torch dtype such as torch.float32; got {dtype!r}")
-    if not isinstance(nonnegative_inputs, bool):
-        raise TypeError(f"nonnegative_inputs must be True or False; got {nonnegative_inputs!r}")
+    nonnegative_inputs = check_bool("nonnegative_inputs", nonnegative_inputs)
     weights = pruned.pruned_weights()
     depth = len(weights) // 2
     layers: list[nn.Module] = []

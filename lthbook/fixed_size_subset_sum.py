@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
-from ._validation import as_float64_tensor, check_choice, check_float, check_int, resolve_device
+from ._validation import as_float64_tensor, check_bool, check_choice, check_float, check_int, resolve_device
 from .subset_sum import (
     BRUTE_FORCE_MAX_N,
     COEFFICIENT_LAWS,
@@ -123,8 +123,7 @@ def solve_fixed_size(
     x, z = _as_instances(coefficients, targets, device)
     n = x.shape[-1]
     k = check_int("k", k, low=0, high=n)
-    if not isinstance(at_most, bool):
-        raise TypeError(f"at_most must be True or False; got {at_most!r}")
+    at_most = check_bool("at_most", at_most)
     budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
     half = n // 2
     per_instance = _BYTES_PER_SUM * ((1 << half) + (1 << (n - half)))
@@ -184,8 +183,7 @@ def fixed_size_worst_case_error(
     if n < 1 or n > BRUTE_FORCE_MAX_N:
         raise ValueError(f"coefficients must have 1 <= n <= {BRUTE_FORCE_MAX_N} columns; got n = {n}")
     k = check_int("k", k, low=0, high=n)
-    if not isinstance(at_most, bool):
-        raise TypeError(f"at_most must be True or False; got {at_most!r}")
+    at_most = check_bool("at_most", at_most)
     lo, hi = check_float("lo", lo), check_float("hi", hi)
     if lo > hi:
         raise ValueError(f"lo must be <= hi; got lo = {lo:g}, hi = {hi:g}")
@@ -275,8 +273,7 @@ def density_tradeoff(
     failure_probability = eps if failure_probability is None else check_float(
         "failure_probability", failure_probability, low=0.0, high=1.0, high_inclusive=False
     )
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False; got {progress!r}")
+    progress = check_bool("progress", progress)
     device = resolve_device(device)
     success = torch.zeros(len(densities), len(n_values), dtype=torch.float64)
     for column, n in enumerate(tqdm(n_values, desc="n", disable=not progress)):

@@ -1,77 +1,44 @@
 """The ReLU decomposition: pruning a random two-layer gadget to one weight, then to one neuron.
 
-Chapter 3 (``chapters/03_relu_decomposition.ipynb``) derives everything here; chapter 4 uses
-the same pruning, row by row, for a whole layer (:func:`lthbook.construction.prune_to`).
-
-The identity
-------------
-For every real w and x, with σ(t) = max(t, 0) the ReLU::
-
-    w·x = σ(w·x) − σ(−w·x).
-
-So a linear map is a difference of two ReLU units. A random ReLU network cannot choose its
-weights, but it can choose which ones to keep, and the gadget below turns that choice into
-two SubsetSum problems (:mod:`lthbook.subset_sum`).
+Chapter 3 (``chapters/03_relu_decomposition.ipynb``) states and proves what this module
+computes; the docstrings here state the contracts and name the chapter's results. Chapter 4
+uses the same pruning engine, :func:`prune_blocks`, row by row for a whole layer
+(:func:`lthbook.construction.prune_to`).
 
 One weight
 ----------
-The *gadget* is the random two-layer network::
+The *gadget* (chapter 3, Definition "The weight gadget") is the random two-layer network::
 
-    g(x) = vᵀ σ(u x) = Σ_k v_k σ(u_k x),   u, v ∈ R^{2n},   entries i.i.d. U[−1, 1].
+    g(x) = vᵀ σ(u x) = Σ_k v_k σ(u_k x),   u, v ∈ R^{2n},   entries i.i.d. U[−1, 1],
 
-Hidden unit k computes σ(u_k x). Its sign decides when it fires:
+with σ the ReLU. Keeping a set S = S⁺ ∪ S⁻ of hidden units (both edges of a kept unit, every
+other edge pruned), S⁺ among the units with u_k > 0 and S⁻ among those with u_k < 0, turns
+approximating x ↦ w·x into two SubsetSum instances (chapter 3, Lemma "Pruning a gadget is two
+SubsetSum problems", built on Lemma "The ReLU decomposition", w·x = σ(w·x) − σ(−w·x)):
 
-* if u_k > 0, then σ(u_k x) = u_k · x for x ≥ 0 and 0 for x < 0;
-* if u_k < 0, then σ(u_k x) = ``|u_k|`` · (−x) for x < 0 and 0 for x ≥ 0.
+* the **positive half**: coefficients v_k u_k of the units with u_k > 0, target **w**;
+* the **negative half**: coefficients v_k ``|u_k|`` of the units with u_k < 0, target **−w**.
 
-Keep a set S = S⁺ ∪ S⁻ of hidden units with S⁺ ⊆ {k : u_k > 0} and S⁻ ⊆ {k : u_k < 0}
-(unit k kept means both its edges, u_k and v_k, are kept; every other edge is pruned). The
-pruned gadget is then, exactly::
+With their residuals r⁺ = a⁺ − w and r⁻ = a⁻ + w (value minus target), the lemma gives, exactly::
 
-    g_S(x) =  x · a⁺      for x ≥ 0,    a⁺ = Σ_{k∈S⁺} v_k u_k,
-    g_S(x) = (−x) · a⁻    for x < 0,    a⁻ = Σ_{k∈S⁻} v_k |u_k|.
+    sup_{x∈[−1,1]} |w x − g_S(x)| = max(|r⁺|, |r⁻|)        (:func:`gadget_sup_error`).
 
-The target is w·x, which for x < 0 reads (−x)·(−w). Hence the two SubsetSum instances:
+The coefficients follow the law ``"product"`` of :func:`lthbook.subset_sum.sample_coefficients`;
+the number of units of each sign is Binomial(2n, 1/2). An instance uses all units of its sign
+(or, with ``max_coefficients``, a sign-balanced part of them: a speed knob).
 
-* the **positive half**: choose S⁺ among the units with u_k > 0, coefficients v_k u_k,
-  target **w**;
-* the **negative half**: choose S⁻ among the units with u_k < 0, coefficients v_k ``|u_k|``,
-  target **−w**.
-
-The coefficients are products of two independent U[−1, 1] variables (up to sign), the law
-``"product"`` of :func:`lthbook.subset_sum.sample_coefficients`, which contains a uniform
-component, so Lueker's theorem applies. With the residuals r⁺ = a⁺ − w and r⁻ = a⁻ + w
-(value minus target of each instance)::
-
-    g_S(x) − w x =   x  · r⁺   for x ≥ 0,
-    g_S(x) − w x = (−x) · r⁻   for x < 0.
-
-The error is linear on [0, 1] and on [−1, 0] and vanishes at 0, so its largest absolute value
-on [−1, 1] is reached at x = 1 or x = −1::
-
-    sup_{x∈[−1,1]} |w x − g_S(x)| = max(|r⁺|, |r⁻|),
-
-**exactly** the larger of the two SubsetSum errors (:func:`gadget_sup_error`). The number of
-units of each sign is random, Binomial(2n, 1/2), n on average; an instance uses all units of
-its sign (or, with ``max_coefficients``, a sign-balanced part of them: a speed knob).
-
-**Nonnegative inputs.** Inputs that are ReLU outputs are ≥ 0: only the positive half is ever
-used. ``positive_inputs_only=True`` gives a gadget of n units (not 2n) and solves only the
-positive half; its units with u_k < 0 never fire on x ≥ 0 and are pruned. With i.i.d. signs
-about n/2 of the n units are usable, against about n for each half of the 2n-unit gadget.
+**Nonnegative inputs.** ``positive_inputs_only=True`` gives a gadget of n units (not 2n) for
+inputs x ≥ 0 (ReLU outputs): only the positive half is solved, and the units with u_k < 0,
+which never fire there, are pruned.
 
 One neuron
 ----------
-The target neuron x ↦ wᵀx = Σ_j w_j x_j with w ∈ R^d is a sum of d weights, so its gadget is
-d weight gadgets side by side: the first layer is block diagonal (hidden units
-j·2n, …, j·2n + 2n − 1 see only x_j) and one output sums all blocks. With the residuals r⁺_j,
-r⁻_j of block j, for x in the unit ball::
-
-    g_S(x) − wᵀx = Σ_j |x_j| · q_j(x),   q_j(x) = r⁺_j if x_j ≥ 0 else r⁻_j,
-
-and :func:`neuron_sup_error` computes its exact supremum over ``‖x‖₂ ≤ 1`` (the formula is in
-its docstring); it is at most ‖e‖₂ with e_j = max(``|r⁺_j|``, ``|r⁻_j|``)
-(:func:`neuron_error_bound`, by Cauchy–Schwarz).
+The gadget of the neuron x ↦ wᵀx, w ∈ R^d (chapter 3, Definition "The neuron gadget"), is d
+weight gadgets side by side: a block-diagonal first layer (block j sees only x_j) and one
+output summing the blocks. Its exact error over the unit ball, from the residuals r⁺_j, r⁻_j
+of the blocks, is chapter 3's Lemma "The error of a neuron gadget" (:func:`neuron_sup_error`,
+attained by :func:`neuron_worst_input`); it is at most ‖e‖₂ with e_j = max(``|r⁺_j|``,
+``|r⁻_j|``) (:func:`neuron_error_bound`).
 
 The functions of this module
 ----------------------------
@@ -80,7 +47,9 @@ The functions of this module
 * :class:`WeightGadget`, :func:`prune_weight_gadget`, :func:`gadget_forward`,
   :func:`gadget_sup_error` — one weight (batched over many weights w);
 * :class:`NeuronGadget`, :func:`prune_neuron_gadget`, :func:`neuron_forward`,
-  :func:`neuron_sup_error`, :func:`neuron_worst_input`, :func:`neuron_error_bound` — one neuron.
+  :func:`neuron_sup_error`, :func:`neuron_worst_input`, :func:`neuron_error_bound` — one neuron;
+* :class:`BlockPruning`, :func:`prune_blocks` — the pruning engine behind all of them and
+  behind :func:`lthbook.construction.prune_to`.
 
 The masks (``first_mask``, ``second_mask``) say which edges survive; :mod:`lthbook.diagrams`
 draws them. Everything is float64.
@@ -91,7 +60,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ._validation import as_float64_tensor, check_int, resolve_device
+from ._sampling import uniform
+from ._validation import as_float64_tensor, check_bool, check_generator, check_int, resolve_device
 from .subset_sum import solve
 
 __all__ = [
@@ -109,6 +79,8 @@ __all__ = [
     "neuron_sup_error",
     "neuron_worst_input",
     "neuron_error_bound",
+    "BlockPruning",
+    "prune_blocks",
 ]
 
 
@@ -192,12 +164,12 @@ def sample_weight_gadget(
     """
     n = check_int("n", n, low=1)
     batch = check_int("batch", batch, low=1)
-    positive_inputs_only = _check_bool("positive_inputs_only", positive_inputs_only)
-    generator = _check_generator(generator)
+    positive_inputs_only = check_bool("positive_inputs_only", positive_inputs_only)
+    generator = check_generator(generator)
     device = resolve_device(device)
     units = n if positive_inputs_only else 2 * n
-    u = _uniform((batch, units), generator).to(device)
-    v = _uniform((batch, units), generator).to(device)
+    u = uniform((batch, units), generator).to(device)
+    v = uniform((batch, units), generator).to(device)
     return RandomGadget(u=u, v=v, positive_inputs_only=positive_inputs_only)
 
 
@@ -288,7 +260,7 @@ def prune_weight_gadget(
 ) -> WeightGadget:
     """Prune random gadgets to target weights w: one exact SubsetSum solve per half.
 
-    For gadget b and target w_b (derivation in the module docstring):
+    For gadget b and target w_b (chapter 3, Lemma "Pruning a gadget is two SubsetSum problems"):
 
     * S⁺ ⊆ {k : u_k > 0} minimises ``|w_b − Σ_{k∈S⁺} v_k u_k|`` (the positive half);
     * S⁻ ⊆ {k : u_k < 0} minimises ``|−w_b − Σ_{k∈S⁻} v_k |u_k||`` (the negative half),
@@ -325,11 +297,11 @@ def prune_weight_gadget(
             f"the gadget holds {gadget.batch} random gadgets but w has {w.shape[0]} targets; "
             "give one gadget (shared by all targets) or one per target"
         )
-    max_coefficients = _check_max_coefficients(max_coefficients)
+    max_coefficients = None if max_coefficients is None else check_int("max_coefficients", max_coefficients, low=1)
     u = gadget.u.expand(w.shape[0], -1)
     v = gadget.v.expand(w.shape[0], -1)
     # Gadget b is block b of a network with one output row: first (B, U), second (1, B, U).
-    pruning = _prune_blocks(
+    pruning = prune_blocks(
         u, v.unsqueeze(0), w.unsqueeze(0),
         both_halves=not gadget.positive_inputs_only, max_coefficients=max_coefficients,
     )
@@ -369,8 +341,8 @@ def gadget_forward(gadget: RandomGadget | WeightGadget, x) -> torch.Tensor:
 def gadget_sup_error(gadget: WeightGadget) -> torch.Tensor:
     """sup over x ∈ [−1, 1] of ``|w x − g_S(x)|``, exactly, for each of the B gadgets.
 
-    On [0, 1] the error is w x − g_S(x) = −x·r⁺, on [−1, 0] it is −(−x)·r⁻ (module docstring):
-    linear on each side and 0 at x = 0, so its largest absolute value is at an end point::
+    The error is linear on [0, 1] and on [−1, 0] and 0 at x = 0, so (chapter 3, Lemma "Pruning a
+    gadget is two SubsetSum problems")::
 
         sup_{x∈[−1,1]} |w x − g_S(x)| = max(|w − g_S(1)|, |−w − g_S(−1)|) = max(|r⁺|, |r⁻|).
 
@@ -473,22 +445,15 @@ def neuron_forward(neuron: NeuronGadget, x) -> torch.Tensor:
 def neuron_sup_error(neuron: NeuronGadget) -> float:
     """sup over ``‖x‖₂ ≤ 1`` of ``|wᵀx − g_S(x)|``, exactly, in closed form.
 
-    With r⁺_j, r⁻_j the residuals of block j (value minus target), the error is, for every x::
+    With r⁺_j, r⁻_j the residuals of block j (value minus target), chapter 3's Lemma "The
+    error of a neuron gadget" gives::
 
-        g_S(x) − wᵀx = Σ_j |x_j| · q_j,   q_j = r⁺_j if x_j ≥ 0 else r⁻_j.
+        sup_{‖x‖≤1} |wᵀx − g_S(x)| = max( ‖max(r⁺, r⁻)₊‖₂ , ‖(−min(r⁺, r⁻))₊‖₂ ),
 
-    Write t_j = ``|x_j|``; t ranges over the nonnegative part of the unit ball and each sign
-    of x_j picks q_j freely. So the largest value of g_S − f is the sup over t ≥ 0, ‖t‖ ≤ 1 of
-    Σ_j t_j · max(r⁺_j, r⁻_j), which by Cauchy–Schwarz is ‖(max(r⁺, r⁻))₊‖₂ (positive part,
-    attained at t proportional to it); likewise the largest value of f − g_S is
-    ‖(−min(r⁺, r⁻))₊‖₂. Hence::
-
-        sup_{‖x‖≤1} |wᵀx − g_S(x)| = max( ‖max(r⁺, r⁻)₊‖₂ , ‖(−min(r⁺, r⁻))₊‖₂ ).
-
-    With ``positive_inputs_only`` the domain is the ball's part with x ≥ 0 and r⁻ drops out:
-    the result is max(‖(r⁺)₊‖₂, ‖(r⁺)₋‖₂). The residuals are recomputed from the pruned gadget
-    (g_{S,j}(±1)), not taken from the solver. :func:`neuron_worst_input` returns an input that
-    attains the supremum.
+    (·)₊ the positive part, entry-wise. With ``positive_inputs_only`` the domain is the ball's
+    part with x ≥ 0 and r⁻ drops out: the result is max(‖(r⁺)₊‖₂, ‖(r⁺)₋‖₂). The residuals
+    are recomputed from the pruned gadget (g_{S,j}(±1)), not taken from the solver.
+    :func:`neuron_worst_input` returns an input that attains the supremum.
     """
     upper, lower = _neuron_extremes(neuron)
     return float(max(upper.norm(), lower.norm()))
@@ -518,7 +483,7 @@ def neuron_worst_input(neuron: NeuronGadget) -> torch.Tensor:
 def neuron_error_bound(neuron: NeuronGadget) -> float:
     """The simple bound ‖e‖₂ ≥ :func:`neuron_sup_error`, with e_j = max(``|r⁺_j|``, ``|r⁻_j|``).
 
-    It follows from ``|g_S(x) − wᵀx|`` ≤ Σ_j ``|x_j|`` e_j ≤ ‖e‖₂ ‖x‖₂ (Cauchy–Schwarz); the
+    The inequality of chapter 3, Lemma "The error of a neuron gadget" (Cauchy–Schwarz); the
     construction of chapter 4 bounds a layer the same way, with a spectral norm.
     """
     r_pos, r_neg = _neuron_residuals(neuron)
@@ -546,17 +511,19 @@ def _neuron_extremes(neuron: NeuronGadget) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 # ----------------------------------------------------------------------------------------
-# The pruning of blocks, shared with lthbook.construction
+# The pruning engine, shared with lthbook.construction
 # ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
-class _BlockPruning:
-    """What :func:`_prune_blocks` returns for R output rows and K blocks of U units.
+class BlockPruning:
+    """What :func:`prune_blocks` returns for R output rows and K blocks of U units.
 
-    keep: bool ``(R, K, U)``, unit t of block k is kept in row r.
-    positive_residual: float64 ``(R, K)``, value − target of the positive half.
-    negative_residual: float64 ``(R, K)`` or None (positive half only).
+    Attributes:
+        keep: bool ``(R, K, U)``; unit t of block k is kept in row r.
+        positive_residual: float64 ``(R, K)``, value − target of each positive half.
+        negative_residual: float64 ``(R, K)``, value − target of each negative half, or None
+            when only the positive halves were solved.
     """
 
     keep: torch.Tensor
@@ -564,30 +531,68 @@ class _BlockPruning:
     negative_residual: torch.Tensor | None
 
 
-def _prune_blocks(
+@dataclass(frozen=True, eq=False)
+class _InstanceGroup:
+    """I SubsetSum instances of one half with the same number of candidates, ``size``.
+
+    Instance m is (row ``rows[m]``, block ``blocks[m]``); its candidates are the units
+    ``units[m]`` ``(size,)`` of that block, with coefficients ``coefficients[m]``.
+    """
+
+    half: int
+    rows: torch.Tensor
+    blocks: torch.Tensor
+    units: torch.Tensor
+    coefficients: torch.Tensor
+
+
+def prune_blocks(
     first: torch.Tensor,
     second: torch.Tensor,
     targets: torch.Tensor,
     *,
     both_halves: bool,
-    max_coefficients: int | None,
-) -> _BlockPruning:
-    """Solve the SubsetSum instances of R rows × K blocks, each block a gadget of U units.
+    max_coefficients: int | None = None,
+) -> BlockPruning:
+    """The pruning engine of chapters 3 and 4: R rows × K blocks of U units, each block a weight gadget.
 
-    This is the whole pruning logic of chapters 3 and 4. Block k has first-layer weights
-    ``first[k, t]`` (unit t of block k sees input k); row r reads unit t of block k through
-    ``second[r, k, t]``. Every unit's coefficient is c[r, k, t] = second[r, k, t]·``|first[k, t]|``.
-    For each (r, k):
+    Block k is a weight gadget (chapter 3, Lemma "Pruning a gadget is two SubsetSum problems"
+    and chapter 4, Lemma "What a pruned pair computes"): unit t of block k sees
+    input k through ``first[k, t]``, and row r reads it through ``second[r, k, t]``, so that
+    unit's coefficient is c[r, k, t] = second[r, k, t]·``|first[k, t]|``. For each (r, k) it
+    solves exactly, by :func:`lthbook.subset_sum.solve`:
 
-    * positive half: units t with first[k, t] > 0, target targets[r, k];
-    * negative half (if ``both_halves``): units t with first[k, t] < 0, target −targets[r, k].
+    * the positive half: candidates the units t with first[k, t] > 0, target ``targets[r, k]``;
+    * the negative half (only if ``both_halves``): candidates the units t with
+      first[k, t] < 0, target −``targets[r, k]``.
 
-    A half's candidates are the units of its sign, at most ``max_coefficients`` of them chosen
-    by :func:`_balanced_candidates`. So a unit of the wrong sign is never a coefficient of that
-    half and the halves never share a unit. Instances are grouped by their number of
-    candidates and each group is one call of :func:`lthbook.subset_sum.solve`; an instance
-    with no candidate has value 0.
+    A unit of the wrong sign is never a candidate of a half, so the two halves never share a
+    unit. With ``max_coefficients`` = c a half uses at most c of its candidates, the first in
+    index order with the two signs of coefficient balanced (half each where both are
+    plentiful, the scarce sign topped up by the other). Instances are grouped by their number
+    of candidates, each group one ``solve`` call; an instance with no candidate keeps nothing
+    and has value 0. :func:`prune_weight_gadget` is the case R = 1 (one output row) and
+    :func:`lthbook.construction.prune_to` calls it once per target layer (R = d_i,
+    K = d_{i−1}).
+
+    Args:
+        first: float64 ``(K, U)``, the first-layer weight of each unit of each block.
+        second: float64 ``(R, K, U)``, the second-layer weights, on the same device.
+        targets: float64 ``(R, K)``, the target weight of each (row, block).
+        both_halves: solve the negative halves too (inputs of both signs).
+        max_coefficients: c ≥ 1, or None to use every candidate.
+
+    Returns:
+        :class:`BlockPruning`.
     """
+    if second.ndim != 3 or first.shape != second.shape[1:] or targets.shape != second.shape[:2]:
+        raise ValueError(
+            "prune_blocks needs first (K, U), second (R, K, U) and targets (R, K); got shapes "
+            f"{tuple(first.shape)}, {tuple(second.shape)} and {tuple(targets.shape)}"
+        )
+    both_halves = check_bool("both_halves", both_halves)
+    if max_coefficients is not None:
+        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
     rows, blocks, units = second.shape
     device = second.device
     coefficients = second * first.abs().unsqueeze(0)  # (R, K, U)
@@ -597,7 +602,7 @@ def _prune_blocks(
         halves.append((-1.0, first < 0))
 
     residuals = []
-    groups: dict[int, list[tuple[int, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]]] = {}
+    groups: dict[int, list[_InstanceGroup]] = {}
     for half, (sign, eligible) in enumerate(halves):
         half_targets = sign * targets  # (R, K)
         residuals.append(-half_targets)  # value 0 until the instance is solved
@@ -613,32 +618,32 @@ def _prune_blocks(
             row_ids, block_ids = torch.nonzero(sizes == size, as_tuple=True)  # (I,), (I,)
             unit_ids = order[row_ids, block_ids, :size]  # (I, size)
             groups.setdefault(size, []).append(
-                (
-                    half,
-                    row_ids,
-                    block_ids,
-                    unit_ids,
-                    coefficients[row_ids.unsqueeze(1), block_ids.unsqueeze(1), unit_ids],
+                _InstanceGroup(
+                    half=half,
+                    rows=row_ids,
+                    blocks=block_ids,
+                    units=unit_ids,
+                    coefficients=coefficients[row_ids.unsqueeze(1), block_ids.unsqueeze(1), unit_ids],
                 )
             )
 
     for size, items in groups.items():
         solution = solve(
-            torch.cat([item[4] for item in items]),
-            torch.cat([halves[item[0]][0] * targets[item[1], item[2]] for item in items]),
+            torch.cat([item.coefficients for item in items]),
+            torch.cat([halves[item.half][0] * targets[item.rows, item.blocks] for item in items]),
             device=device,
         )
         start = 0
-        for half, row_ids, block_ids, unit_ids, _ in items:
-            stop = start + row_ids.shape[0]
+        for item in items:
+            stop = start + item.rows.shape[0]
             mask = solution.mask[start:stop]  # (I, size)
-            goal = halves[half][0] * targets[row_ids, block_ids]
-            residuals[half][row_ids, block_ids] = solution.value[start:stop] - goal
-            chosen_rows = row_ids.unsqueeze(1).expand(-1, size)[mask]
-            chosen_blocks = block_ids.unsqueeze(1).expand(-1, size)[mask]
-            keep[chosen_rows, chosen_blocks, unit_ids[mask]] = True
+            goal = halves[item.half][0] * targets[item.rows, item.blocks]
+            residuals[item.half][item.rows, item.blocks] = solution.value[start:stop] - goal
+            chosen_rows = item.rows.unsqueeze(1).expand(-1, size)[mask]
+            chosen_blocks = item.blocks.unsqueeze(1).expand(-1, size)[mask]
+            keep[chosen_rows, chosen_blocks, item.units[mask]] = True
             start = stop
-    return _BlockPruning(
+    return BlockPruning(
         keep=keep, positive_residual=residuals[0], negative_residual=residuals[1] if both_halves else None
     )
 
@@ -667,31 +672,9 @@ def _balanced_candidates(candidate: torch.Tensor, coefficients: torch.Tensor, li
 # ----------------------------------------------------------------------------------------
 
 
-def _uniform(shape: tuple[int, ...], generator: torch.Generator | None) -> torch.Tensor:
-    """i.i.d. U[−1, 1] float64 on the generator's device (the CPU without one)."""
-    source = generator.device if generator is not None else torch.device("cpu")
-    return torch.rand(shape, generator=generator, dtype=torch.float64, device=source) * 2 - 1
-
-
-def _check_generator(generator) -> torch.Generator | None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
-    return generator
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
-    return value
-
-
-def _check_max_coefficients(value) -> int | None:
-    return None if value is None else check_int("max_coefficients", value, low=1)
-
-
 def _as_random_gadget(gadget_or_uv, positive_inputs_only) -> RandomGadget:
     if positive_inputs_only is not None:
-        positive_inputs_only = _check_bool("positive_inputs_only", positive_inputs_only)
+        positive_inputs_only = check_bool("positive_inputs_only", positive_inputs_only)
     if isinstance(gadget_or_uv, RandomGadget):
         if positive_inputs_only is None or positive_inputs_only == gadget_or_uv.positive_inputs_only:
             return gadget_or_uv

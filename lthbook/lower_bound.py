@@ -120,7 +120,9 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._validation import as_float64_tensor, check_float, check_int, resolve_device
+from . import _networks
+from ._sampling import uniform
+from ._validation import as_float64_tensor, check_bool, check_float, check_generator, check_int, resolve_device
 from .construction import malach_width_factor, required_n
 from .subset_sum import worst_case_error
 
@@ -256,8 +258,9 @@ def spectral_norm(matrices) -> torch.Tensor:
         ‖A‖₂² = (p + s)/2 + sqrt(((p − s)/2)² + t²),
 
     which is exact to rounding and much faster than an SVD for millions of small matrices;
-    other shapes go to ``torch.linalg.matrix_norm(ord=2)``. The result lives on the input's
-    device (CPU for arrays).
+    other shapes go to ``torch.linalg.matrix_norm(ord=2)`` on the taller of A and Aᵀ (the same
+    singular values). The result lives on the input's device (CPU for arrays). This is the one
+    spectral norm of the package: the certificates of :mod:`lthbook.construction` use it too.
 
     Args:
         matrices: a tensor or array of shape ``(..., r, c)``.
@@ -269,7 +272,7 @@ def spectral_norm(matrices) -> torch.Tensor:
     a = as_float64_tensor("matrices", matrices, device=device)
     if a.ndim < 2:
         raise ValueError(f"matrices must have at least 2 dimensions (..., r, c); got shape {tuple(a.shape)}")
-    return _spectral_norm(a)
+    return _networks.spectral_norm(a)
 
 
 def sample_operator_norm_ball(
@@ -308,16 +311,15 @@ def sample_operator_norm_ball(
             f"{SAMPLING_MAX_ENTRIES} entries (the acceptance rate falls below 0.5% beyond); got "
             f"d = {d}, d_out = {d_out}"
         )
-    generator = _check_generator(generator)
+    generator = check_generator(generator)
     device = resolve_device(device)
-    source = generator.device if generator is not None else torch.device("cpu")
     accepted: list[torch.Tensor] = []
     have = 0
     rate = 1.0  # running estimate of the acceptance rate, to size the next draw
     while have < num_samples:
         draw = max(64, math.ceil(1.2 * (num_samples - have) / rate))
-        box = torch.rand(draw, d_out, d, generator=generator, dtype=torch.float64, device=source) * 2 - 1
-        inside = box[_spectral_norm(box) <= 1.0]
+        box = uniform((draw, d_out, d), generator)
+        inside = box[_networks.spectral_norm(box) <= 1.0]
         rate = max(inside.shape[0], 1) / draw
         accepted.append(inside)
         have += inside.shape[0]
@@ -672,8 +674,7 @@ def pensia_parameters(
     """
     d = check_int("d", d, low=1)
     depth = check_int("depth", depth, low=1)
-    if not isinstance(positive_inputs_only, bool):
-        raise TypeError(f"positive_inputs_only must be True or False; got {type(positive_inputs_only).__name__}")
+    positive_inputs_only = check_bool("positive_inputs_only", positive_inputs_only)
     n = required_n(eps, delta, d, d, depth, constant)
     blocks = [2 * n] + [n if positive_inputs_only else 2 * n] * (depth - 1)
     return sum(block * d * (d + d) for block in blocks)
@@ -1137,8 +1138,7 @@ def depth2_linear_cover(
     v = as_float64_tensor("second", second, device=device, ndim=(2,))
     targets = as_float64_tensor("targets", targets, device=device, ndim=(3,))
     eps = check_float("eps", eps, low=0.0, low_inclusive=False)
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False; got {type(progress).__name__}")
+    progress = check_bool("progress", progress)
     units, q = u.shape[0], v.shape[0]
     if u.shape[1] != 2 or v.shape[1] != units or units == 0:
         raise ValueError(
@@ -1227,12 +1227,6 @@ def _check_ball(d, eps, d_out, *, eps_high: float) -> tuple[int, float]:
     return d * d_out, eps
 
 
-def _check_generator(generator) -> torch.Generator | None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
-    return generator
-
-
 def _check_parameter_count(m: int) -> int:
     if m > ENUMERATION_MAX_PARAMETERS:
         raise ValueError(
@@ -1276,21 +1270,6 @@ def _smallest_exponent(entries: int, eps) -> int:
         return max(0, int(exponent.to_integral_value(rounding=decimal.ROUND_CEILING)))
 
 
-def _spectral_norm(a: torch.Tensor) -> torch.Tensor:
-    rows, cols = a.shape[-2], a.shape[-1]
-    if rows == 1 or cols == 1:
-        return a.flatten(-2).norm(dim=-1)
-    if cols != 2 and rows == 2:
-        a = a.transpose(-1, -2)
-        cols = 2
-    if cols == 2:
-        p = (a[..., 0] * a[..., 0]).sum(dim=-1)
-        s = (a[..., 1] * a[..., 1]).sum(dim=-1)
-        t = (a[..., 0] * a[..., 1]).sum(dim=-1)
-        return torch.sqrt((p + s) / 2 + torch.sqrt(((p - s) / 2) ** 2 + t * t))
-    return torch.linalg.matrix_norm(a, ord=2)
-
-
 def _pairwise_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """‖x_i − y_j‖₂ for all pairs, ``(N, M)``, for x ``(N, r, c)`` and y ``(M, r, c)``.
 
@@ -1302,7 +1281,7 @@ def _pairwise_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         x, y = x.transpose(-1, -2), y.transpose(-1, -2)
         rows, cols = cols, rows
     if cols != 2:
-        return _spectral_norm(x[:, None] - y[None])
+        return _networks.spectral_norm(x[:, None] - y[None])
     p = s = t = 0.0
     for i in range(rows):
         first = x[:, None, i, 0] - y[None, :, i, 0]

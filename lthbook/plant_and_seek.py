@@ -421,10 +421,8 @@ def plant_and_seek(
             f"data must have flat inputs with d_0 = {widths[0]} features; "
             f"got X_train of shape {tuple(data.X_train.shape)}"
         )
-    depth = len(widths) - 1
     if n is None:
-        d_in, d_out = max(zip(widths[:-1], widths[1:]), key=lambda pair: pair[0] * pair[1])
-        n = construction.required_n(eps, delta, d_in, d_out, depth, constant)
+        n = construction.required_n(eps, delta, constant=constant, widths=widths)
     n = check_int("n", n, low=1)
 
     network = construction.RandomNetwork.sample(widths, n, generator=torch.Generator().manual_seed(seed), device=device)

@@ -123,8 +123,10 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import construction
-from ._validation import as_float64_tensor, check_float, check_int, resolve_device
+from . import _networks, construction
+from ._networks import check_input, check_target_weights, forward, search_sup_error, sequential
+from ._sampling import uniform
+from ._validation import check_bool, check_float, check_generator, check_int, check_widths, resolve_device
 from .subset_sum import solve
 
 __all__ = [
@@ -140,10 +142,6 @@ __all__ = [
     "DepthComparison",
     "compare_with_theorem_1",
 ]
-
-# Bytes of hidden activations per chunk in forward passes.
-_FORWARD_CHUNK_BYTES = 1 << 28
-
 
 # ----------------------------------------------------------------------------------------
 # The random network
@@ -198,10 +196,10 @@ class ShallowNetwork:
             >>> [tuple(w.shape) for w in net.weights]
             [(12, 3), (8, 12), (1, 8)]
         """
-        widths = _check_widths(widths)
+        widths = check_widths(widths)
         n = check_int("n", n, low=1)
         rho = check_int("rho", rho, low=1)
-        generator = _check_generator(generator)
+        generator = check_generator(generator)
         device = resolve_device(device)
         budget = check_int("memory_budget_bytes", memory_budget_bytes, low=1)
         shapes = _layer_shapes(widths, n, rho)
@@ -211,11 +209,7 @@ class ShallowNetwork:
                 f"the depth l + 1 network for widths={widths}, n={n}, rho={rho} needs {needed / 2**30:.2f} GiB "
                 f"of float64 weights, more than memory_budget_bytes = {budget / 2**30:.2f} GiB"
             )
-        source = generator.device if generator is not None else torch.device("cpu")
-        weights = tuple(
-            (torch.rand(shape, generator=generator, dtype=torch.float64, device=source) * 2 - 1).to(device)
-            for shape in shapes
-        )
+        weights = tuple(uniform(shape, generator).to(device) for shape in shapes)
         return cls(weights=weights, widths=widths, n=n, rho=rho)
 
     @property
@@ -239,7 +233,7 @@ class ShallowNetwork:
 
     def forward(self, x) -> torch.Tensor:
         """g(x), unpruned; x ``(N, d_0)`` or ``(d_0,)``; float64."""
-        return _forward(self.weights, _check_input(x, self.widths[0], self.device))
+        return forward(self.weights, check_input(x, self.widths[0], self.device))
 
 
 def _layer_shapes(widths: tuple[int, ...], n: int, rho: int) -> list[tuple[int, int]]:
@@ -278,20 +272,11 @@ class PrunedShallowNetwork:
 
     def forward(self, x) -> torch.Tensor:
         """g_S(x); x ``(N, d_0)`` or ``(d_0,)``; float64."""
-        return _forward(self.pruned_weights(), _check_input(x, self.network.widths[0], self.network.device))
+        return forward(self.pruned_weights(), check_input(x, self.network.widths[0], self.network.device))
 
     def to_sequential(self) -> nn.Sequential:
         """g_S as a bias-free float64 ``nn.Sequential`` of ``Linear`` and ``ReLU``."""
-        layers: list[nn.Module] = []
-        weights = self.pruned_weights()
-        for index, weight in enumerate(weights):
-            linear = nn.Linear(weight.shape[1], weight.shape[0], bias=False, dtype=torch.float64, device=weight.device)
-            with torch.no_grad():
-                linear.weight.copy_(weight)
-            layers.append(linear)
-            if index < len(weights) - 1:
-                layers.append(nn.ReLU())
-        return nn.Sequential(*layers)
+        return sequential(self.pruned_weights())
 
     def kept_counts(self) -> tuple[int, ...]:
         """Kept weights of each of the l + 1 layers."""
@@ -325,9 +310,8 @@ def prune_shallow(network: ShallowNetwork, target_weights: Sequence, *, progress
     """
     if not isinstance(network, ShallowNetwork):
         raise TypeError(f"network must be a ShallowNetwork; got {type(network).__name__}")
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False; got {progress!r}")
-    targets, _ = _check_targets(target_weights, network.widths, network.device)
+    progress = check_bool("progress", progress)
+    targets, _ = check_target_weights(target_weights, network.widths, network.device)
     depth, rho, device = len(network.widths) - 1, network.rho, network.device
     masks: list[torch.Tensor] = [None] * (depth + 1)  # type: ignore[list-item]
     residuals: list = []
@@ -442,7 +426,7 @@ def certified_shallow_bound(pruned: PrunedShallowNetwork, target_weights: Sequen
     if not isinstance(pruned, PrunedShallowNetwork):
         raise TypeError(f"pruned must be a PrunedShallowNetwork; got {type(pruned).__name__}")
     network = pruned.network
-    targets, norms = _check_targets(target_weights, network.widths, network.device)
+    targets, norms = check_target_weights(target_weights, network.widths, network.device)
     _check_masks(pruned)
     depth, rho = len(network.widths) - 1, network.rho
     weights = pruned.pruned_weights()
@@ -463,13 +447,13 @@ def certified_shallow_bound(pruned: PrunedShallowNetwork, target_weights: Sequen
             unit_weight = first.sum(dim=1)
             a_pos = torch.zeros_like(replicated).index_add_(1, source, second * unit_weight.clamp(min=0))
             a_neg = torch.zeros_like(replicated).index_add_(1, source, second * (-unit_weight).clamp(min=0))
-            eta = _spectral_norm(torch.cat([a_pos - replicated, a_neg + replicated], dim=1))
+            eta = float(_networks.spectral_norm(torch.cat([a_pos - replicated, a_neg + replicated], dim=1)))
             error = eta
         else:
             matrix = weights[i]
             sums = matrix.reshape(matrix.shape[0], -1, rho).sum(dim=2)  # P_i R_{i−1}
-            eta = _spectral_norm(sums - replicated)
-            amplification = _spectral_norm(matrix)
+            eta = float(_networks.spectral_norm(sums - replicated))
+            amplification = float(_networks.spectral_norm(matrix))
             amplifications.append(amplification)
             error = amplification * error + eta * reach
         reach *= norms[i - 1]
@@ -509,39 +493,11 @@ def sampled_shallow_error(
     if not isinstance(pruned, PrunedShallowNetwork):
         raise TypeError(f"pruned must be a PrunedShallowNetwork; got {type(pruned).__name__}")
     network = pruned.network
-    targets, _ = _check_targets(target_weights, network.widths, network.device)
-    num_points = check_int("num_points", num_points, low=1)
-    adversarial_steps = check_int("adversarial_steps", adversarial_steps, low=0)
-    refine_points = check_int("refine_points", refine_points, low=1)
-    generator = _check_generator(generator)
-    weights = pruned.pruned_weights()
-
-    def errors(x: torch.Tensor) -> torch.Tensor:
-        return (_forward(targets, x) - _forward(weights, x)).norm(dim=1)
-
-    source = generator.device if generator is not None else torch.device("cpu")
-    x = torch.randn(num_points, network.widths[0], generator=generator, dtype=torch.float64, device=source)
-    x = (x / x.norm(dim=1, keepdim=True).clamp(min=1e-300)).to(network.device)
-    with torch.no_grad():
-        start = errors(x)
-    best = float(start.max())
-    if adversarial_steps == 0:
-        return best
-    x = x[torch.topk(start, min(refine_points, num_points)).indices].clone()
-    decay = (1e-2) ** (1.0 / max(adversarial_steps - 1, 1))
-    step = 0.1
-    for _ in range(adversarial_steps):
-        x.requires_grad_(True)
-        value = errors(x)
-        (grad,) = torch.autograd.grad(value.sum(), x)
-        with torch.no_grad():
-            best = max(best, float(value.max()))
-            x = x + step * grad / grad.norm(dim=1, keepdim=True).clamp(min=1e-300)
-            x = x / x.norm(dim=1, keepdim=True).clamp(min=1.0)
-        step *= decay
-    with torch.no_grad():
-        best = max(best, float(errors(x).max()))
-    return best
+    targets, _ = check_target_weights(target_weights, network.widths, network.device)
+    return search_sup_error(
+        targets, pruned.pruned_weights(), num_points=num_points, adversarial_steps=adversarial_steps,
+        refine_points=refine_points, generator=generator,
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -592,7 +548,7 @@ def shallow_size(
     """
     eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
     delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    widths = _check_widths(widths)
+    widths = check_widths(widths)
     if constant is None:
         constant = construction.MEASURED_CONSTANT
     constant = check_float("constant", constant, low=0.0, low_inclusive=False)
@@ -707,12 +663,10 @@ def compare_with_theorem_1(
     eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
     delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     seed = check_int("seed", seed, low=0)
-    targets, _ = _check_targets(target_weights, None, device)
+    targets, _ = check_target_weights(target_weights, None, device)
     widths = (targets[0].shape[1],) + tuple(w.shape[0] for w in targets)
-    depth = len(widths) - 1
     if n_theorem_1 is None:
-        d_in, d_out = max(zip(widths[:-1], widths[1:]), key=lambda pair: pair[0] * pair[1])
-        n_theorem_1 = construction.required_n(eps, delta, d_in, d_out, depth, constant)
+        n_theorem_1 = construction.required_n(eps, delta, constant=constant, widths=widths)
     n_theorem_1 = check_int("n_theorem_1", n_theorem_1, low=1)
     if n_shallow is None or rho is None:
         size = shallow_size(eps, delta, widths, constant)
@@ -770,84 +724,9 @@ def _replicate(matrix: torch.Tensor, copies: int) -> torch.Tensor:
     return matrix.repeat_interleave(copies, dim=0) if copies > 1 else matrix
 
 
-def _check_widths(widths) -> tuple[int, ...]:
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a sequence of integers (d_0, ..., d_l); got {type(widths).__name__}")
-    if len(widths) < 2:
-        raise ValueError(f"widths must list at least two widths (d_0, d_1); got {tuple(widths)}")
-    return tuple(check_int(f"widths[{k}]", width, low=1) for k, width in enumerate(widths))
-
-
-def _check_generator(generator) -> torch.Generator | None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
-    return generator
-
-
-def _check_targets(target_weights, widths: tuple[int, ...] | None, device: torch.device):
-    """W_1, …, W_l as float64 on ``device``, checked against ``widths`` (if given) and the class."""
-    if isinstance(target_weights, torch.Tensor) or not isinstance(target_weights, Sequence) or not target_weights:
-        raise TypeError("target_weights must be a non-empty list or tuple of 2-D tensors W_1, ..., W_l")
-    weights = [
-        as_float64_tensor(f"target_weights[{k}]", w, device=device, ndim=(2,)) for k, w in enumerate(target_weights)
-    ]
-    if widths is None:
-        widths = (weights[0].shape[1],) + tuple(w.shape[0] for w in weights)
-    if len(weights) != len(widths) - 1:
-        raise ValueError(
-            f"target_weights must hold l = {len(widths) - 1} matrices for widths {widths}; got {len(weights)}"
-        )
-    norms = []
-    for i, weight in enumerate(weights, start=1):
-        expected = (widths[i], widths[i - 1])
-        if tuple(weight.shape) != expected:
-            raise ValueError(
-                f"target_weights[{i - 1}] (W_{i}) must have shape (d_{i}, d_{i - 1}) = {expected}; "
-                f"got {tuple(weight.shape)}"
-            )
-        norm = _spectral_norm(weight)
-        if norm > 1 + construction.SPECTRAL_NORM_TOLERANCE:
-            raise ValueError(
-                f"target_weights[{i - 1}] (W_{i}) has spectral norm {norm:.6g} > 1; the class needs ‖W_i‖₂ ≤ 1 "
-                "(use construction.normalize_to_class)"
-            )
-        norms.append(norm)
-    return weights, norms
-
-
 def _check_masks(pruned: PrunedShallowNetwork) -> None:
     if len(pruned.masks) != len(pruned.network.weights):
         raise ValueError(f"pruned must hold {len(pruned.network.weights)} masks; got {len(pruned.masks)}")
     for k, (mask, weight) in enumerate(zip(pruned.masks, pruned.network.weights), start=1):
         if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool or mask.shape != weight.shape:
             raise ValueError(f"mask S_{k} must be a bool tensor of shape {tuple(weight.shape)}")
-
-
-def _spectral_norm(matrix: torch.Tensor) -> float:
-    tall = matrix if matrix.shape[0] >= matrix.shape[1] else matrix.mT
-    return float(torch.linalg.matrix_norm(tall, ord=2))
-
-
-def _check_input(x, d_0: int, device: torch.device) -> torch.Tensor:
-    x = as_float64_tensor("x", x, device=device, ndim=(1, 2))
-    if x.shape[-1] != d_0:
-        raise ValueError(f"x must have d_0 = {d_0} features in its last dimension; got shape {tuple(x.shape)}")
-    return x
-
-
-def _forward(weights: Sequence[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """W_L σ(… σ(W_1 x)) for x ``(N, d)`` or ``(d,)``, in chunks of points (differentiable in x)."""
-    single = x.ndim == 1
-    points = x.reshape(-1, x.shape[-1])
-    widest = max(w.shape[0] for w in weights)
-    rows = max(1, _FORWARD_CHUNK_BYTES // (8 * widest))
-    outputs = []
-    for start in range(0, max(points.shape[0], 1), rows):
-        h = points[start : start + rows]
-        for index, weight in enumerate(weights):
-            h = h @ weight.T
-            if index < len(weights) - 1:
-                h = torch.relu(h)
-        outputs.append(h)
-    out = torch.cat(outputs)
-    return out[0] if single else out

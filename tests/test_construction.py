@@ -33,10 +33,6 @@ def generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def widest_layer(widths: tuple[int, ...]) -> tuple[int, int]:
-    return max(zip(widths[:-1], widths[1:]), key=lambda pair: pair[0] * pair[1])
-
-
 @pytest.fixture(scope="module")
 def small() -> tuple[RandomNetwork, list[torch.Tensor], PrunedNetwork]:
     """widths (4, 3, 2), n = 6: small enough to check every instance by brute force."""
@@ -133,8 +129,7 @@ def test_every_instance_is_the_exact_subset_sum_optimum(small):
 def test_certified_bound_below_eps_and_above_sampled_error(widths, eps):
     # n from the theorem's formula with C = 2 (a fixed value, so the test does not move when
     # MEASURED_CONSTANT is updated); fixed seeds make the test deterministic.
-    d_in, d_out = widest_layer(widths)
-    n = required_n(eps, eps, d_in, d_out, len(widths) - 1, constant=2.0)
+    n = required_n(eps, eps, constant=2.0, widths=widths)
     network = RandomNetwork.sample(widths, n, generator=generator(1), device=CPU)
     target = random_target(widths, generator=generator(101), device=CPU)
     pruned = prune_to(network, target)
@@ -301,6 +296,24 @@ def test_width_formulas():
 
 
 @pytest.mark.parametrize(
+    ("widths", "largest"),
+    [((784, 500, 10), (784, 500)), ((8, 8, 8, 4), (8, 8)), ((3, 50, 40, 2), (50, 40)), ((10, 2, 30), (2, 30))],
+)
+def test_width_formulas_read_the_largest_layer_from_widths(widths, largest):
+    # The widths= form is the positional one at the layer with the most weights d_{i−1}·d_i,
+    # wherever it stands (first, middle or last), with depth l = len(widths) − 1.
+    d_in, d_out = largest
+    depth = len(widths) - 1
+    assert per_instance_budget(0.05, 0.1, widths=widths) == per_instance_budget(0.05, 0.1, d_in, d_out, depth)
+    assert required_n(0.05, 0.1, widths=widths, constant=3.0) == required_n(0.05, 0.1, d_in, d_out, depth, 3.0)
+    assert width_factor(0.05, 0.1, widths=widths) == width_factor(0.05, 0.1, d_in, d_out, depth)
+    # A smaller layer would give a smaller n: the form does not take the first or last layer.
+    smaller = min(zip(widths[:-1], widths[1:]), key=lambda pair: pair[0] * pair[1])
+    if smaller[0] * smaller[1] < d_in * d_out:
+        assert per_instance_budget(0.05, 0.1, *smaller, depth)[1] > per_instance_budget(0.05, 0.1, widths=widths)[1]
+
+
+@pytest.mark.parametrize(
     ("call", "error", "word"),
     [
         (lambda: RandomNetwork.sample((4,), 3), ValueError, "widths"),
@@ -315,6 +328,10 @@ def test_width_formulas():
         (lambda: required_n(0.1, 1.0, 4, 4, 2), ValueError, "delta"),
         (lambda: required_n(0.1, 0.1, 0, 4, 2), ValueError, "d_in"),
         (lambda: required_n(0.1, 0.1, 4, 4, 2, constant=0), ValueError, "constant"),
+        (lambda: required_n(0.1, 0.1, 4, 4, 2, widths=(4, 4, 4)), TypeError, "not both"),
+        (lambda: required_n(0.1, 0.1, 4), TypeError, "widths"),
+        (lambda: width_factor(0.1, 0.1, widths=(4,)), ValueError, "widths"),
+        (lambda: per_instance_budget(0.1, 0.1, widths=(4, 0)), ValueError, r"widths\[1\]"),
         (lambda: random_target((3, 2), spectral_norm=1.5), ValueError, "spectral_norm"),
     ],
 )

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from lthbook.gadgets import (
+    BlockPruning,
     NeuronGadget,
     RandomGadget,
     WeightGadget,
@@ -15,6 +16,7 @@ from lthbook.gadgets import (
     neuron_forward,
     neuron_sup_error,
     neuron_worst_input,
+    prune_blocks,
     prune_neuron_gadget,
     prune_weight_gadget,
     relu_identity,
@@ -200,9 +202,49 @@ def test_neuron_positive_inputs_only():
     assert abs(float(w @ worst - neuron_forward(neuron, worst))) == pytest.approx(neuron_sup_error(neuron), abs=1e-12)
 
 
+def test_prune_blocks_solves_every_row_and_block_exactly():
+    # R = 3 rows, K = 2 blocks of U = 8 units: each (row, block) half is the exact optimum over
+    # the units of its sign, with coefficient second[r, k, t]·|first[k, t]|.
+    g = generator(5)
+    first = torch.rand(2, 8, generator=g, dtype=torch.float64) * 2 - 1
+    second = torch.rand(3, 2, 8, generator=g, dtype=torch.float64) * 2 - 1
+    targets = torch.rand(3, 2, generator=g, dtype=torch.float64) * 2 - 1
+    pruning = prune_blocks(first, second, targets, both_halves=True)
+    assert isinstance(pruning, BlockPruning) and pruning.keep.shape == (3, 2, 8)
+    for r in range(3):
+        for k in range(2):
+            coefficients = second[r, k] * first[k].abs()
+            halves = ((1.0, first[k] > 0, pruning.positive_residual), (-1.0, first[k] < 0, pruning.negative_residual))
+            for sign, units, residual in halves:
+                kept = pruning.keep[r, k] & units
+                value = float(coefficients[kept].sum())
+                assert float(residual[r, k]) == pytest.approx(value - sign * float(targets[r, k]), abs=1e-12)
+                best = float(brute_force(coefficients[units], sign * targets[r, k : k + 1], device=CPU).error[0])
+                assert abs(float(residual[r, k])) == pytest.approx(best, abs=1e-12)
+    only_positive = prune_blocks(first, second, targets, both_halves=False)
+    assert only_positive.negative_residual is None
+    assert not bool((only_positive.keep & (first < 0).unsqueeze(0)).any())
+    torch.testing.assert_close(only_positive.positive_residual, pruning.positive_residual, atol=0, rtol=0)
+
+
+def test_prune_weight_gadget_is_prune_blocks_with_one_row(shared_gadget):
+    gadget, w, pruned = shared_gadget
+    u, v = pruned.u, pruned.v
+    pruning = prune_blocks(u, v.unsqueeze(0), w.unsqueeze(0), both_halves=True)
+    assert torch.equal(pruning.keep[0], pruned.second_mask)
+    assert torch.equal(pruning.positive_residual[0], pruned.positive_residual)
+    assert torch.equal(pruning.negative_residual[0], pruned.negative_residual)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "word"),
     [
+        (lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 5), torch.zeros(3, 2), both_halves=True),
+         ValueError, "prune_blocks needs"),
+        (lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 4), torch.zeros(3, 2), both_halves=1),
+         TypeError, "both_halves"),
+        (lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 4), torch.zeros(3, 2), both_halves=True,
+                              max_coefficients=0), ValueError, "max_coefficients"),
         (lambda: sample_weight_gadget(0), ValueError, "n"),
         (lambda: sample_weight_gadget(2.5), TypeError, "n"),
         (lambda: sample_weight_gadget(3, batch=0), ValueError, "batch"),

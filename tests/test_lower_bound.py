@@ -63,7 +63,7 @@ def test_bounds_bracket_exact_one_dimensional_numbers():
 
 
 def test_spectral_norm_matches_svd():
-    for shape in [(7, 2, 2), (7, 3, 2), (7, 2, 5), (7, 1, 4), (7, 4, 1), (7, 3, 3), (2, 2)]:
+    for shape in [(7, 2, 2), (7, 3, 2), (7, 2, 5), (7, 1, 4), (7, 4, 1), (7, 3, 3), (7, 3, 5), (7, 6, 4), (2, 2)]:
         a = uniform(shape, seed=sum(shape)) * 3
         expected = torch.linalg.matrix_norm(a, ord=2)
         assert torch.allclose(lb.spectral_norm(a), expected, rtol=1e-13, atol=0)
