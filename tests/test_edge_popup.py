@@ -326,6 +326,14 @@ def test_straight_through_on_the_function_itself():
     assert torch.equal(ranking.grad, upstream)
 
 
+def test_generator_must_be_a_cpu_generator():
+    with pytest.raises(TypeError, match="generator"):
+        SupermaskMLP((4, 3), keep_fraction=0.5, generator=3)
+    if torch.cuda.is_available():  # the weights are drawn on the CPU: a CUDA generator is refused
+        with pytest.raises(ValueError, match="CPU torch.Generator"):
+            SupermaskMLP((4, 3), keep_fraction=0.5, generator=torch.Generator(device="cuda"))
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_training_on_cuda(digits):
     model = SupermaskMLP([64, 64, 10], keep_fraction=0.5, generator=_gen(20))

@@ -55,6 +55,12 @@ def test_sample_weight_gadget_shapes_range_and_seed():
     assert torch.equal(gadget.u, again.u) and torch.equal(gadget.v, again.v)
     half = sample_weight_gadget(5, positive_inputs_only=True, generator=generator(3), device=CPU)
     assert half.u.shape == (1, 5) and half.positive_inputs_only
+    # The law and the order of the draws: u then v, each 2·U[0, 1) − 1 from the same generator,
+    # so a seed gives the same gadget wherever the numbers are drawn from.
+    g = generator(3)
+    u = torch.rand(3, 10, generator=g, dtype=torch.float64) * 2 - 1
+    v = torch.rand(3, 10, generator=g, dtype=torch.float64) * 2 - 1
+    assert torch.equal(gadget.u, u) and torch.equal(gadget.v, v)
 
 
 def test_masks_are_boolean_whole_units_and_u_v_unchanged(shared_gadget):
