@@ -377,6 +377,21 @@ def test_milp_with_eps():
     assert math.isnan(infeasible.error.item()) and not infeasible.mask.any()
 
 
+
+def test_milp_with_eps_finds_every_feasible_instance():
+    # With ε as an upper bound on the error variable t, HiGHS's presolve called some feasible
+    # instances infeasible (SciPy 1.14.1 on the case above; SciPy 1.17.1 on several of these).
+    generator = torch.Generator().manual_seed(2026)
+    for n in (3, 5, 7, 9):
+        x = ss.sample_coefficients(40, n, "uniform", generator=generator, device=CPU)
+        z = torch.rand(40, generator=generator, dtype=torch.float64) * 2 - 1
+        best = ss.brute_force(x, z, device=CPU).error
+        eps = best * (1.05 + 2 * torch.rand(40, generator=generator, dtype=torch.float64)) + 1e-3
+        for b in range(40):
+            found = ss.milp(x[b], z[b : b + 1], eps=float(eps[b]))
+            assert found.status == ("optimal",), (n, b, found.status)
+            assert found.error.item() <= eps[b].item()
+
 # ----------------------------------------------------------------------------------------
 # CUDA
 # ----------------------------------------------------------------------------------------
