@@ -81,9 +81,7 @@ def main() -> None:
 
 
 def run(report: Report, device: str, widths, n, cap, positive_only: bool) -> None:
-    d_in, d_out = max(zip(widths[:-1], widths[1:]), key=lambda pair: pair[0] * pair[1])
-    depth = len(widths) - 1
-    theory_n = construction.required_n(EPS, DELTA, d_in, d_out, depth)
+    theory_n = construction.required_n(EPS, DELTA, widths=widths)
     n = theory_n if n is None else n
     network, t_sample = timed(
         construction.RandomNetwork.sample, widths, n, positive_inputs_only=positive_only,
