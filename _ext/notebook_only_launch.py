@@ -6,6 +6,7 @@ Colab link then opens the ``.md`` file on GitHub, which Colab cannot read. This 
 runs after the theme (priority 501) and removes the launch dropdown from pages whose
 source file is not an ``.ipynb``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

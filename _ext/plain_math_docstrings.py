@@ -14,6 +14,7 @@ API pages too, without touching the modules:
    build, so every ``|`` outside inline literals, roles (the new ``:math:`` ones included)
    and literal blocks is escaped.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,25 +61,94 @@ _UNDERLINE = re.compile(r"([=\-~^\"'`#*+:.])\1{2,}")
 # --------------------------------------------------------------------------- Unicode -> TeX
 
 _GREEK = {
-    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
-    "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "ι": r"\iota", "κ": r"\kappa",
-    "λ": r"\lambda", "μ": r"\mu", "ν": r"\nu", "ξ": r"\xi", "π": r"\pi", "ρ": r"\rho",
-    "σ": r"\sigma", "τ": r"\tau", "υ": r"\upsilon", "φ": r"\varphi", "χ": r"\chi",
-    "ψ": r"\psi", "ω": r"\omega", "Γ": r"\Gamma", "Δ": r"\Delta", "Θ": r"\Theta",
-    "Λ": r"\Lambda", "Ξ": r"\Xi", "Π": r"\Pi", "Σ": r"\sum", "Φ": r"\Phi", "Ψ": r"\Psi",
-    "Ω": r"\Omega", "∑": r"\sum", "∏": r"\prod",
+    "α": r"\alpha",
+    "β": r"\beta",
+    "γ": r"\gamma",
+    "δ": r"\delta",
+    "ε": r"\varepsilon",
+    "ζ": r"\zeta",
+    "η": r"\eta",
+    "θ": r"\theta",
+    "ι": r"\iota",
+    "κ": r"\kappa",
+    "λ": r"\lambda",
+    "μ": r"\mu",
+    "ν": r"\nu",
+    "ξ": r"\xi",
+    "π": r"\pi",
+    "ρ": r"\rho",
+    "σ": r"\sigma",
+    "τ": r"\tau",
+    "υ": r"\upsilon",
+    "φ": r"\varphi",
+    "χ": r"\chi",
+    "ψ": r"\psi",
+    "ω": r"\omega",
+    "Γ": r"\Gamma",
+    "Δ": r"\Delta",
+    "Θ": r"\Theta",
+    "Λ": r"\Lambda",
+    "Ξ": r"\Xi",
+    "Π": r"\Pi",
+    "Σ": r"\sum",
+    "Φ": r"\Phi",
+    "Ψ": r"\Psi",
+    "Ω": r"\Omega",
+    "∑": r"\sum",
+    "∏": r"\prod",
 }
 _SYMBOLS = {
-    "−": "-", "×": r"\times", "·": r"\cdot", "≤": r"\le", "≥": r"\ge", "≠": r"\ne",
-    "∈": r"\in", "∉": r"\notin", "⊆": r"\subseteq", "⊂": r"\subset", "∪": r"\cup",
-    "∩": r"\cap", "‖": r"\|", "…": r"\ldots", "⋯": r"\cdots", "→": r"\to", "←": r"\leftarrow",
-    "↦": r"\mapsto", "⇒": r"\Rightarrow", "⊙": r"\odot", "⊗": r"\otimes", "≈": r"\approx",
-    "±": r"\pm", "√": r"\surd", "∞": r"\infty", "∀": r"\forall", "∃": r"\exists",
-    "⌈": r"\lceil", "⌉": r"\rceil", "⌊": r"\lfloor", "⌋": r"\rfloor", "′": "'", "∗": "*",
-    "ℝ": r"\mathbb{R}", "∘": r"\circ", "⟨": r"\langle", "⟩": r"\rangle", "∖": r"\setminus",
-    "∼": r"\sim", "∝": r"\propto", "∂": r"\partial", "∅": r"\emptyset", "≪": r"\ll",
-    "≫": r"\gg", "∧": r"\wedge", "∨": r"\vee", "≡": r"\equiv", "⊤": r"\top", "ℓ": r"\ell",
-    "\u2009": " ", "\u00a0": " ",
+    "−": "-",
+    "×": r"\times",
+    "·": r"\cdot",
+    "≤": r"\le",
+    "≥": r"\ge",
+    "≠": r"\ne",
+    "∈": r"\in",
+    "∉": r"\notin",
+    "⊆": r"\subseteq",
+    "⊂": r"\subset",
+    "∪": r"\cup",
+    "∩": r"\cap",
+    "‖": r"\|",
+    "…": r"\ldots",
+    "⋯": r"\cdots",
+    "→": r"\to",
+    "←": r"\leftarrow",
+    "↦": r"\mapsto",
+    "⇒": r"\Rightarrow",
+    "⊙": r"\odot",
+    "⊗": r"\otimes",
+    "≈": r"\approx",
+    "±": r"\pm",
+    "√": r"\surd",
+    "∞": r"\infty",
+    "∀": r"\forall",
+    "∃": r"\exists",
+    "⌈": r"\lceil",
+    "⌉": r"\rceil",
+    "⌊": r"\lfloor",
+    "⌋": r"\rfloor",
+    "′": "'",
+    "∗": "*",
+    "ℝ": r"\mathbb{R}",
+    "∘": r"\circ",
+    "⟨": r"\langle",
+    "⟩": r"\rangle",
+    "∖": r"\setminus",
+    "∼": r"\sim",
+    "∝": r"\propto",
+    "∂": r"\partial",
+    "∅": r"\emptyset",
+    "≪": r"\ll",
+    "≫": r"\gg",
+    "∧": r"\wedge",
+    "∨": r"\vee",
+    "≡": r"\equiv",
+    "⊤": r"\top",
+    "ℓ": r"\ell",
+    "\u2009": " ",
+    "\u00a0": " ",
 }
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ᵀ", "0123456789+-T"))
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-"))
@@ -86,8 +156,8 @@ _TEX_FUNCTIONS = {"min", "max", "log", "sup", "inf", "exp", "ln", "lim"}
 _WORD_INDICES = {"in", "out", "new", "old", "opt", "max", "min", "all", "tot", "std", "eff"}
 _FUNCTIONS = {"min", "max", "log", "sup", "inf", "exp", "ln", "sgn", "sign", "argmin", "argmax", "lim", "vol"}
 _OPERATORS = set("−×·≤≥≠∈∉⊆⊂∪∩‖…⋯→←↦⇒⊙⊗≈±√∞∀∃=<>+") | set(_GREEK)
-_MATH_CHARS = set(_GREEK) | set(_SYMBOLS) | set(_SUPERSCRIPTS) | set(_SUBSCRIPTS) | set(
-    "0123456789+-*/=<>()[]{}|,.^_'!:; "
+_MATH_CHARS = (
+    set(_GREEK) | set(_SYMBOLS) | set(_SUPERSCRIPTS) | set(_SUBSCRIPTS) | set("0123456789+-*/=<>()[]{}|,.^_'!:; ")
 )
 
 
@@ -332,9 +402,12 @@ def _mark_line(line: str) -> str:
     head = field.group(1) if field else ""
     parts = _INLINE_CODE.split(body[len(head) :])
     last = len(parts) - 1
-    return indent + head + "".join(
-        part if k % 2 else _wrap(part, glued_left=k > 0, glued_right=k < last)
-        for k, part in enumerate(parts)
+    return (
+        indent
+        + head
+        + "".join(
+            part if k % 2 else _wrap(part, glued_left=k > 0, glued_right=k < last) for k, part in enumerate(parts)
+        )
     )
 
 

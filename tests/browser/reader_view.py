@@ -61,14 +61,17 @@ _LAYOUT_JS = r"""
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!node.textContent.trim()) continue;
     const parent = node.parentElement;
-    if (!parent || parent.closest("mjx-container, script, style, template, .visually-hidden, .sr-only")) continue;
+    if (!parent) continue;
+    if (parent.closest("mjx-container, script, style, template, .visually-hidden, .sr-only")) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     for (const rect of range.getClientRects()) {
-      if (rect.width > 0.5 && rect.height > 0.5) leaves.push([parent, rect, excerpt(node.textContent)]);  // walk from the parent itself
+      // a text run's first clip box to test is its parent element itself
+      if (rect.width > 0.5 && rect.height > 0.5) leaves.push([parent, rect, excerpt(node.textContent)]);
     }
   }
-  for (const el of article.querySelectorAll("mjx-container > mjx-math, img, svg, canvas, video, iframe, input, select")) {
+  const replaced = "mjx-container > mjx-math, img, svg, canvas, video, iframe, input, select";
+  for (const el of article.querySelectorAll(replaced)) {
     if (el.closest("mjx-assistive-mml") || (el.tagName === "svg" && el.closest("svg") !== el)) continue;
     const rect = el.getBoundingClientRect();
     if (rect.width > 0.5 && rect.height > 0.5) {
@@ -93,11 +96,16 @@ _LAYOUT_JS = r"""
       if (right <= clipRight + 2 && left >= clipLeft - 2) continue;
       if ((s.overflowX === "auto" || s.overflowX === "scroll") && a.scrollWidth > a.clientWidth + 1) {
         scrollers += 1;
-        if (!hasAffordance(a) && !silent.has(a)) silent.set(a, `${name(a)} hides "${label}" with no sign that it scrolls`);
+        if (!hasAffordance(a) && !silent.has(a)) {
+          silent.set(a, `${name(a)} hides "${label}" with no sign that it scrolls`);
+        }
         left = box.left; right = box.right;  // from here on, the scroller's own box is what shows
         continue;
       }
-      if (!clipped.has(a)) clipped.set(a, `"${label}" cut by ${name(a)} (overflow-x: ${s.overflowX}, ${Math.round(right - clipRight)} px past its edge)`);
+      const past = Math.round(right - clipRight);
+      if (!clipped.has(a)) {
+        clipped.set(a, `"${label}" cut by ${name(a)} (overflow-x: ${s.overflowX}, ${past} px past its edge)`);
+      }
       invisible = true;
       break;
     }

@@ -151,4 +151,3 @@ def test_every_figure_has_real_alt_text(views: Any) -> None:
             if len(alt) < 12 or _HASHED.search(alt):
                 bad.append(f"{page_path}: {image['src']} alt={alt!r}")
     assert not bad, f"{len(bad)} images without alt text that says what they show:{_lines(bad)}"
-
