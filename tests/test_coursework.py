@@ -333,7 +333,9 @@ def test_problem_set_mixes_derivation_implementation_and_interpretation(master):
         assert not q["manual"] or q["rubric"].startswith("**Rubric"), q["name"]
     text = master.read_text()
     assert re.search(r"^def \w+\(", text, flags=re.MULTILINE), "an implementation question defines a function"
-    assert "mc.problem_set_questions" in (ROOT / "back" / "instructors.md").read_text(), "rubrics rendered there"
+    assert "mc.problem_set_questions" in (ROOT / "back" / "instructors.md").read_text(), (
+        "problem-set table read from the masters"
+    )
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
