@@ -17,8 +17,8 @@ The problem, for coefficients x_1, …, x_n, a target z and a size k::
     exactly k:  ε_k(x, z)  = min over |S| = k of |z − Σ_{i∈S} x_i|,
     at most k:  ε_≤k(x, z) = min over |S| ≤ k of |z − Σ_{i∈S} x_i| = min_{j≤k} ε_j(x, z).
 
-What is here
-------------
+The functions
+-------------
 * :func:`solve_fixed_size` — the exact optimum of either problem for a batch of instances, by
   meet in the middle **grouped by subset size**: split the coefficients into halves A and B;
   a subset of size k is a subset of A of size i and one of B of size k − i. Sort the sums of
