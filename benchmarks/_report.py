@@ -1,4 +1,5 @@
 """What every benchmark script prints first and how it saves its table: shared helpers."""
+
 from __future__ import annotations
 
 import io

@@ -84,15 +84,24 @@ def run(report: Report, device: str, widths, n, cap, positive_only: bool) -> Non
     theory_n = construction.required_n(EPS, DELTA, widths=widths)
     n = theory_n if n is None else n
     network, t_sample = timed(
-        construction.RandomNetwork.sample, widths, n, positive_inputs_only=positive_only,
-        generator=torch.Generator().manual_seed(SEED_NETWORK), device=device,
+        construction.RandomNetwork.sample,
+        widths,
+        n,
+        positive_inputs_only=positive_only,
+        generator=torch.Generator().manual_seed(SEED_NETWORK),
+        device=device,
     )
     target = construction.random_target(widths, generator=torch.Generator().manual_seed(SEED_TARGET), device=device)
     pruned, t_prune = timed(construction.prune_to, network, target, max_coefficients=cap)
     certificate, t_certify = timed(construction.certified_error_bound, pruned, target)
     points, steps, refine = SAMPLING[widths[0]]
     sampled, t_sampled = timed(
-        construction.sampled_error, pruned, target, points, adversarial_steps=steps, refine_points=refine,
+        construction.sampled_error,
+        pruned,
+        target,
+        points,
+        adversarial_steps=steps,
+        refine_points=refine,
         generator=torch.Generator().manual_seed(SEED_SAMPLE),
     )
     kept = sum(pruned.kept_counts())

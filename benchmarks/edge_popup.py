@@ -23,6 +23,7 @@ Usage::
     python benchmarks/edge_popup.py --threads 2 --steps 100
     python benchmarks/edge_popup.py --out benchmarks/results/edge_popup.txt
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,15 +61,34 @@ def networks(keep: float, generator: torch.Generator) -> list[tuple[str, nn.Modu
     fc2_wide, fc4_wide, lenet_wide = (matched_wide_hidden(w) for w in (FC2, FC4, LENET_FC))
     cases = []
     for structure in ep.STRUCTURES:
-        cases.append((f"FC2 {structure}", ep.experiment2_network(
-            structure, FC2, keep_fraction=keep, wide_hidden=fc2_wide, generator=generator, official_init=True),
-            ep.dense_mlp((FC2[0], *fc2_wide, FC2[-1]), generator=generator)))
-    cases.append(("FC4 ours_relu", ep.experiment2_network(
-        "ours_relu", FC4, keep_fraction=keep, generator=generator, official_init=True),
-        ep.dense_mlp((FC4[0], *fc4_wide, FC4[-1]), generator=generator)))
-    cases.append(("LeNet-5 ours_relu", nn.Sequential(features, ep.experiment2_network(
-        "ours_relu", LENET_FC, keep_fraction=keep, generator=generator, official_init=True)),
-        nn.Sequential(features, ep.dense_mlp((LENET_FC[0], *lenet_wide, LENET_FC[-1]), generator=generator))))
+        cases.append(
+            (
+                f"FC2 {structure}",
+                ep.experiment2_network(
+                    structure, FC2, keep_fraction=keep, wide_hidden=fc2_wide, generator=generator, official_init=True
+                ),
+                ep.dense_mlp((FC2[0], *fc2_wide, FC2[-1]), generator=generator),
+            )
+        )
+    cases.append(
+        (
+            "FC4 ours_relu",
+            ep.experiment2_network("ours_relu", FC4, keep_fraction=keep, generator=generator, official_init=True),
+            ep.dense_mlp((FC4[0], *fc4_wide, FC4[-1]), generator=generator),
+        )
+    )
+    cases.append(
+        (
+            "LeNet-5 ours_relu",
+            nn.Sequential(
+                features,
+                ep.experiment2_network(
+                    "ours_relu", LENET_FC, keep_fraction=keep, generator=generator, official_init=True
+                ),
+            ),
+            nn.Sequential(features, ep.dense_mlp((LENET_FC[0], *lenet_wide, LENET_FC[-1]), generator=generator)),
+        )
+    )
     return cases
 
 
@@ -83,16 +103,21 @@ def trainable_weights(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def time_steps(columns: dict[str, nn.Module], steps: int, X: torch.Tensor, y: torch.Tensor,
-               lr: float) -> dict[str, list[float]]:
+def time_steps(
+    columns: dict[str, nn.Module], steps: int, X: torch.Tensor, y: torch.Tensor, lr: float
+) -> dict[str, list[float]]:
     """Seconds per training step of each column, measured in rotating interleaved order."""
-    optimizers = {name: torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=lr,
-                                        momentum=0.9, weight_decay=5e-4) for name, model in columns.items()}
+    optimizers = {
+        name: torch.optim.SGD(
+            [p for p in model.parameters() if p.requires_grad], lr=lr, momentum=0.9, weight_decay=5e-4
+        )
+        for name, model in columns.items()
+    }
     times: dict[str, list[float]] = {name: [] for name in columns}
     names = list(columns)
     for step in range(steps + 3):  # the first 3 rounds warm up and are dropped
         batch = slice((step * 64) % (X.shape[0] - 64), (step * 64) % (X.shape[0] - 64) + 64)
-        for name in names[step % len(names):] + names[: step % len(names)]:
+        for name in names[step % len(names) :] + names[: step % len(names)]:
             model, opt = columns[name], optimizers[name]
             if name == "topk":
                 forget_thresholds(model)
@@ -121,12 +146,16 @@ def main() -> int:
 
     report = Report(args.out)
     report.line("Edge-popup step vs dense step with about as many weights (batch 64, SGD momentum 0.9, wd 5e-4)")
-    report.line(f"date {dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}, {cpu_model()}, "
-                f"{os.cpu_count()} logical cores, torch {torch.__version__}, {args.threads} torch thread(s), "
-                f"load average at start {load()}")
+    report.line(
+        f"date {dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}, {cpu_model()}, "
+        f"{os.cpu_count()} logical cores, torch {torch.__version__}, {args.threads} torch thread(s), "
+        f"load average at start {load()}"
+    )
     report.line("The machine is shared with other processes: the columns are measured interleaved in one run")
-    report.line(f"(rotating order, {args.steps} steps each after 3 warm-up rounds), medians reported, "
-                "so the load slows every column alike.")
+    report.line(
+        f"(rotating order, {args.steps} steps each after 3 warm-up rounds), medians reported, "
+        "so the load slows every column alike."
+    )
     if mnist_available():
         mnist = load_mnist(device="cpu", subset=8192)
         X, y, data_name = (mnist.X_train - 0.1307) / 0.3081, mnist.y_train, "MNIST (first 8,192 training images)"
@@ -136,8 +165,10 @@ def main() -> int:
         data_name = "random Gaussian images (MNIST not installed)"
     report.line(f"data: {data_name}; lr 0.1 for FC2 and FC4, 0.01 for LeNet-5 (the official settings).")
     report.line()
-    header = (f"{'network':18s} {'keep':>5s} {'weights':>10s} {'dense':>10s} {'dense ms':>9s} "
-              f"{'e-p ms':>8s} {'topk ms':>8s} {'e-p/dense':>9s} {'topk/dense':>10s} {'full topk':>9s}")
+    header = (
+        f"{'network':18s} {'keep':>5s} {'weights':>10s} {'dense':>10s} {'dense ms':>9s} "
+        f"{'e-p ms':>8s} {'topk ms':>8s} {'e-p/dense':>9s} {'topk/dense':>10s} {'full topk':>9s}"
+    )
     report.line(header)
     report.line("-" * len(header))
     worst = 0.0
@@ -152,14 +183,17 @@ def main() -> int:
             selectors = [s for m in pruned.modules() for s in m.__dict__.get("_selectors", {}).values()]
             calls = sum(s.calls for s in selectors)
             full = sum(s.full_topk for s in selectors)
-            report.line(f"{name:18s} {keep:5g} {ep.count_weights(pruned):10,d} {trainable_weights(dense):10,d} "
-                        f"{median['dense']:9.2f} {median['edge-popup']:8.2f} {median['topk']:8.2f} "
-                        f"{ratio:9.2f} {median['topk'] / median['dense']:10.2f} {full:4d}/{calls:<4d}")
+            report.line(
+                f"{name:18s} {keep:5g} {ep.count_weights(pruned):10,d} {trainable_weights(dense):10,d} "
+                f"{median['dense']:9.2f} {median['edge-popup']:8.2f} {median['topk']:8.2f} "
+                f"{ratio:9.2f} {median['topk'] / median['dense']:10.2f} {full:4d}/{calls:<4d}"
+            )
     report.line()
     report.line("weights: frozen random weights of the edge-popup network; dense: trainable weights of the dense one.")
     report.line("e-p: edge-popup with TopKSelector; topk: the same with a full torch.topk for every mask.")
-    report.line("full topk: masks of the e-p column that needed a full torch.topk "
-                "(the first of each layer, and misses).")
+    report.line(
+        "full topk: masks of the e-p column that needed a full torch.topk (the first of each layer, and misses)."
+    )
     report.line(f"largest e-p/dense ratio: {worst:.2f} ({'within' if worst <= 3 else 'ABOVE'} the target of 3)")
     report.close()
     return 0

@@ -29,6 +29,7 @@ sweep is resumable: a run already in the file is never recomputed, so an interru
 continues where it stopped; a file written with different settings is refused. ``--jobs``
 runs several runs at once in separate processes, each with ``--threads`` torch threads.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,10 +79,17 @@ SEEDS = (0, 1, 2)
 CONVERGENCE = ("fc2", "ours_relu", 0.1)
 #: Settings of every run (pruning/args.py defaults, pruning/main.py).
 SETTINGS = {
-    "optimizer": "sgd", "momentum": 0.9, "weight_decay": 5e-4, "batch_size": 64,
-    "cosine": "CosineAnnealingLR(T_max=epochs), stepped once per epoch", "redundancy": REDUNDANCY,
-    "bias": False, "normalize": [MNIST_MEAN, MNIST_STD], "init": "official (edge_popup official_init=True)",
-    "conv_seed": CONV_SEED, "test_accuracy": "after the final epoch",
+    "optimizer": "sgd",
+    "momentum": 0.9,
+    "weight_decay": 5e-4,
+    "batch_size": 64,
+    "cosine": "CosineAnnealingLR(T_max=epochs), stepped once per epoch",
+    "redundancy": REDUNDANCY,
+    "bias": False,
+    "normalize": [MNIST_MEAN, MNIST_STD],
+    "init": "official (edge_popup official_init=True)",
+    "conv_seed": CONV_SEED,
+    "test_accuracy": "after the final epoch",
 }
 #: Where this sweep departs from the official code, knowingly.
 DIFFERENCES = (
@@ -132,9 +140,15 @@ def build_network(net: str, structure: str, keep_fraction: float, seed: int) -> 
     if structure == "dense_trained":
         fc = ep.dense_mlp(widths, generator=generator)
     else:
-        fc = ep.experiment2_network(structure, widths, keep_fraction=keep_fraction, redundancy=REDUNDANCY,
-                                    wide_hidden=official_wide_hidden(net), generator=generator,
-                                    official_init=True)
+        fc = ep.experiment2_network(
+            structure,
+            widths,
+            keep_fraction=keep_fraction,
+            redundancy=REDUNDANCY,
+            wide_hidden=official_wide_hidden(net),
+            generator=generator,
+            official_init=True,
+        )
     if net == "lenet5":
         return nn.Sequential(ep.lenet5_features(generator=torch.Generator().manual_seed(CONV_SEED)), fc)
     return fc
@@ -153,8 +167,9 @@ def kept_weights(model: nn.Module) -> int:
     return sum(int(m.mask().sum()) for m in masked)
 
 
-def plan(nets=tuple(NETS), epochs: int = 10, seeds: bool = True, convergence: bool = True,
-         keeps: dict | None = None) -> list[dict]:
+def plan(
+    nets=tuple(NETS), epochs: int = 10, seeds: bool = True, convergence: bool = True, keeps: dict | None = None
+) -> list[dict]:
     """Every run of the sweep, as ``{net, structure, keep_fraction, epochs, seed}``, cheapest first."""
     runs = []
     for net in nets:
@@ -165,29 +180,44 @@ def plan(nets=tuple(NETS), epochs: int = 10, seeds: bool = True, convergence: bo
         if seeds:
             for seed in SEEDS[1:]:
                 for structure in ep.STRUCTURES:
-                    runs.append({"net": net, "structure": structure, "keep_fraction": SEED_KEEP, "epochs": epochs,
-                                 "seed": seed})
-                runs.append({"net": net, "structure": "dense_trained", "keep_fraction": 1.0, "epochs": epochs,
-                             "seed": seed})
+                    runs.append(
+                        {"net": net, "structure": structure, "keep_fraction": SEED_KEEP, "epochs": epochs, "seed": seed}
+                    )
+                runs.append(
+                    {"net": net, "structure": "dense_trained", "keep_fraction": 1.0, "epochs": epochs, "seed": seed}
+                )
     if convergence and CONVERGENCE[0] in nets:
         net, structure, keep = CONVERGENCE
         for factor in (2, 4):
-            runs.append({"net": net, "structure": structure, "keep_fraction": keep, "epochs": factor * epochs,
-                         "seed": 0})
+            runs.append(
+                {"net": net, "structure": structure, "keep_fraction": keep, "epochs": factor * epochs, "seed": 0}
+            )
     order = {"lenet5": 0, "fc2": 1, "fc4": 2}
     return sorted(runs, key=lambda r: (r["epochs"], order[r["net"]]))
 
 
 def run_key(run: dict) -> tuple:
-    return (run["net"], run["structure"], float(run["keep_fraction"]), int(run["epochs"]),
-            int(run["train_images"]), int(run["seed"]))
+    return (
+        run["net"],
+        run["structure"],
+        float(run["keep_fraction"]),
+        int(run["epochs"]),
+        int(run["train_images"]),
+        int(run["seed"]),
+    )
 
 
 def mnist_normalized(train_images: int | None) -> Dataset:
     data = load_mnist(device="cpu", subset=train_images)
-    return Dataset(X_train=(data.X_train - MNIST_MEAN) / MNIST_STD, y_train=data.y_train,
-                   X_test=(data.X_test - MNIST_MEAN) / MNIST_STD, y_test=data.y_test,
-                   name="MNIST (normalised)", num_classes=10, input_dim=784)
+    return Dataset(
+        X_train=(data.X_train - MNIST_MEAN) / MNIST_STD,
+        y_train=data.y_train,
+        X_test=(data.X_test - MNIST_MEAN) / MNIST_STD,
+        y_test=data.y_test,
+        name="MNIST (normalised)",
+        num_classes=10,
+        input_dim=784,
+    )
 
 
 def execute(spec: dict, train_images: int | None, threads: int) -> dict:
@@ -198,18 +228,40 @@ def execute(spec: dict, train_images: int | None, threads: int) -> dict:
     model = build_network(net, structure, spec["keep_fraction"], spec["seed"])
     lr = NETS[net]["lr"]
     start = time.perf_counter()
-    history = ep.train(model, data, epochs=spec["epochs"], lr=lr, batch_size=SETTINGS["batch_size"],
-                       momentum=SETTINGS["momentum"], weight_decay=SETTINGS["weight_decay"], cosine=True,
-                       cosine_unit="epoch", device="cpu", seed=spec["seed"], progress=False)
+    history = ep.train(
+        model,
+        data,
+        epochs=spec["epochs"],
+        lr=lr,
+        batch_size=SETTINGS["batch_size"],
+        momentum=SETTINGS["momentum"],
+        weight_decay=SETTINGS["weight_decay"],
+        cosine=True,
+        cosine_unit="epoch",
+        device="cpu",
+        seed=spec["seed"],
+        progress=False,
+    )
     seconds = time.perf_counter() - start
     return {
-        **spec, "train_images": int(data.X_train.shape[0]), "lr": lr,
-        "test_accuracy": history.final_test_accuracy, "epoch_test_accuracy": list(history.test_accuracy),
-        "train_loss": list(history.train_loss), "seconds": seconds,
-        "num_weights": fc_weight_count(model), "kept_weights": kept_weights(model),
+        **spec,
+        "train_images": int(data.X_train.shape[0]),
+        "lr": lr,
+        "test_accuracy": history.final_test_accuracy,
+        "epoch_test_accuracy": list(history.test_accuracy),
+        "train_loss": list(history.train_loss),
+        "seconds": seconds,
+        "num_weights": fc_weight_count(model),
+        "kept_weights": kept_weights(model),
         "wide_hidden": list(official_wide_hidden(net)) if structure == "wide" else None,
-        "settings": {**SETTINGS, "lr": lr, "torch_threads": threads, "torch": torch.__version__,
-                     "machine": machine(), "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+        "settings": {
+            **SETTINGS,
+            "lr": lr,
+            "torch_threads": threads,
+            "torch": torch.__version__,
+            "machine": machine(),
+            "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        },
     }
 
 
@@ -218,8 +270,22 @@ def machine() -> str:
     return f"{cpu_model()}, {os.cpu_count()} logical cores{gpu}"
 
 
-RUN_KEYS = {"net", "structure", "keep_fraction", "epochs", "train_images", "seed", "lr", "test_accuracy",
-            "epoch_test_accuracy", "train_loss", "seconds", "num_weights", "kept_weights", "settings"}
+RUN_KEYS = {
+    "net",
+    "structure",
+    "keep_fraction",
+    "epochs",
+    "train_images",
+    "seed",
+    "lr",
+    "test_accuracy",
+    "epoch_test_accuracy",
+    "train_loss",
+    "seconds",
+    "num_weights",
+    "kept_weights",
+    "settings",
+}
 
 
 def validate_results(data: dict) -> None:
@@ -248,11 +314,11 @@ def load_results(path: Path) -> dict:
         data = json.loads(path.read_text())
         validate_results(data)
         if data["settings"] != SETTINGS:
-            raise ValueError(f"{path} was written with other settings ({data['settings']}); "
-                             "use another --out or move it away")
+            raise ValueError(
+                f"{path} was written with other settings ({data['settings']}); use another --out or move it away"
+            )
         return data
-    return {"description": __doc__.splitlines()[0], "settings": SETTINGS, "differences": list(DIFFERENCES),
-            "runs": []}
+    return {"description": __doc__.splitlines()[0], "settings": SETTINGS, "differences": list(DIFFERENCES), "runs": []}
 
 
 def save_results(data: dict, path: Path) -> None:
@@ -275,8 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-images", type=int, default=None, help="first N training images (default all)")
     parser.add_argument("--no-seeds", action="store_true", help="skip the extra seeds")
     parser.add_argument("--no-convergence", action="store_true", help="skip the 2x and 4x epoch runs")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 1 epoch, 512 images, FC2 at keep 0.5 (default --out in the temp folder)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 1 epoch, 512 images, FC2 at keep 0.5 (default --out in the temp folder)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="runs at once, in separate processes")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per run")
     parser.add_argument("--list", action="store_true", help="print the runs still to do and exit")
@@ -296,26 +365,35 @@ def main(argv: list[str] | None = None) -> int:
     results = load_results(args.out)
     done = {run_key(r) for r in results["runs"]}
     todo = [r for r in runs if run_key({**r, "train_images": train_images}) not in done]
-    print(f"Experiment 2: {len(runs)} runs planned, {len(runs) - len(todo)} already in {args.out}, "
-          f"{len(todo)} to do; {train_images:,} training images, {args.jobs} job(s) x {args.threads} thread(s); "
-          f"machine: {machine()}", flush=True)
+    print(
+        f"Experiment 2: {len(runs)} runs planned, {len(runs) - len(todo)} already in {args.out}, "
+        f"{len(todo)} to do; {train_images:,} training images, {args.jobs} job(s) x {args.threads} thread(s); "
+        f"machine: {machine()}",
+        flush=True,
+    )
     if args.list:
         for r in todo:
-            print(f"  {r['net']:6s} {r['structure']:13s} keep {r['keep_fraction']:<5g} {r['epochs']:3d} epochs "
-                  f"seed {r['seed']}")
+            print(
+                f"  {r['net']:6s} {r['structure']:13s} keep {r['keep_fraction']:<5g} {r['epochs']:3d} epochs "
+                f"seed {r['seed']}"
+            )
         return 0
     context = multiprocessing.get_context("spawn")
-    with futures.ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool, \
-            tqdm(total=len(todo), desc="runs", disable=not todo) as bar:
+    with (
+        futures.ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool,
+        tqdm(total=len(todo), desc="runs", disable=not todo) as bar,
+    ):
         pending = {pool.submit(execute, spec, args.train_images, args.threads): spec for spec in todo}
         for finished in futures.as_completed(pending):
             record = finished.result()
             results["runs"].append(record)
             save_results(results, args.out)
             bar.update()
-            tqdm.write(f"{record['net']:6s} {record['structure']:13s} keep {record['keep_fraction']:<5g} "
-                       f"{record['epochs']:3d} epochs seed {record['seed']}: final test accuracy "
-                       f"{record['test_accuracy']:.4f} ({record['seconds']:.0f} s)")
+            tqdm.write(
+                f"{record['net']:6s} {record['structure']:13s} keep {record['keep_fraction']:<5g} "
+                f"{record['epochs']:3d} epochs seed {record['seed']}: final test accuracy "
+                f"{record['test_accuracy']:.4f} ({record['seconds']:.0f} s)"
+            )
     return 0
 
 

@@ -91,8 +91,18 @@ def part_a(report: Report, runs) -> None:
         for mode in ("labels", "target"):
             t0 = time.perf_counter()
             result = plant_and_seek(
-                target, data, n=N_PLANT, max_coefficients=CAP, modes=(mode,), epochs=epochs, lr=LR[mode],
-                keep_scale=keep_scale, seed=0, num_points=1000, adversarial_steps=20, device=DEVICE,
+                target,
+                data,
+                n=N_PLANT,
+                max_coefficients=CAP,
+                modes=(mode,),
+                epochs=epochs,
+                lr=LR[mode],
+                keep_scale=keep_scale,
+                seed=0,
+                num_points=1000,
+                adversarial_steps=20,
+                device=DEVICE,
             )
             seconds = time.perf_counter() - t0
             if first:
@@ -145,8 +155,15 @@ def part_c(report: Report, draws: int) -> None:
     report.line(
         f"C. SubsetSum with at most ⌊α n⌋ coefficients: ε = 0.05, uniform law, {draws} draws per n, exact worst case"
     )
-    result = density_tradeoff(0.05, DENSITIES, N_GRID, draws=draws, failure_probability=0.05,
-                              generator=torch.Generator().manual_seed(0), device=DEVICE)
+    result = density_tradeoff(
+        0.05,
+        DENSITIES,
+        N_GRID,
+        draws=draws,
+        failure_probability=0.05,
+        generator=torch.Generator().manual_seed(0),
+        device=DEVICE,
+    )
     report.line(f"{'density α':>10} {'n needed':>9}  share of draws within ε for n = {', '.join(map(str, N_GRID))}")
     for alpha, needed, shares in zip(result.densities, result.n_needed, result.success.tolist()):
         report.line(

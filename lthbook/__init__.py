@@ -20,6 +20,7 @@ per module:
 ``lthbook.plotting``                 the book's figure style; ``diagrams`` and ``widgets`` draw the rest
 ===================================  =====================================================================
 """
+
 __version__ = "0.1.0"
 
 from . import stats

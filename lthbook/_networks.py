@@ -6,6 +6,7 @@ targets of chapter 4 (Definition "The class of targets") asks ‖W_i‖₂ ≤ 1
 Used by :mod:`lthbook.construction`, :mod:`lthbook.shallow_construction`,
 :mod:`lthbook.diagrams` and :mod:`lthbook.lower_bound`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

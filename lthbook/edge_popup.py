@@ -214,8 +214,12 @@ class TopKSelector:
         # Two 0/1 buffers padded with zeros to whole rows of _ROW entries.
         size = -(-flat.numel() // _ROW) * _ROW
         buffers = self._buffers
-        if buffers is None or buffers[0].numel() != size or buffers[0].dtype != flat.dtype \
-                or buffers[0].device != flat.device:
+        if (
+            buffers is None
+            or buffers[0].numel() != size
+            or buffers[0].dtype != flat.dtype
+            or buffers[0].device != flat.device
+        ):
             buffers = self._buffers = (flat.new_zeros(size), flat.new_zeros(size))
         return buffers
 
@@ -271,8 +275,9 @@ class _MaskedWeight(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, scores: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor,
-                sign_buffer: torch.Tensor) -> torch.Tensor:
+    def forward(
+        ctx, scores: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor, sign_buffer: torch.Tensor
+    ) -> torch.Tensor:
         ctx.save_for_backward(scores, weight)
         ctx.sign_buffer = sign_buffer
         return weight * mask
@@ -346,8 +351,12 @@ class _Supermasked(nn.Module):
         scores = getattr(self, name)
         buffers = self.__dict__.setdefault("_scratch_buffers", {})
         buffer = buffers.get(name)
-        if buffer is None or buffer.shape != scores.shape or buffer.dtype != scores.dtype \
-                or buffer.device != scores.device:
+        if (
+            buffer is None
+            or buffer.shape != scores.shape
+            or buffer.dtype != scores.dtype
+            or buffer.device != scores.device
+        ):
             buffer = buffers[name] = torch.empty_like(scores, requires_grad=False)
         return buffer.detach()
 
@@ -434,16 +443,15 @@ class SupermaskLinear(_Supermasked):
 
         shape = (out_features, in_features)
         fan_in = in_features if fan_in is None else check_int("fan_in", fan_in, low=1)
-        score_bound = (1.0 / math.sqrt(in_features) if score_bound is None
-                       else check_float("score_bound", score_bound, low=0.0, low_inclusive=False))
-        self.weight = nn.Parameter(
-            _draw_weight(shape, fan_in, weight_init, generator), requires_grad=False
+        score_bound = (
+            1.0 / math.sqrt(in_features)
+            if score_bound is None
+            else check_float("score_bound", score_bound, low=0.0, low_inclusive=False)
         )
+        self.weight = nn.Parameter(_draw_weight(shape, fan_in, weight_init, generator), requires_grad=False)
         self.scores = nn.Parameter(uniform(shape, generator, bound=score_bound, dtype=None))
         if bias:
-            self.bias = nn.Parameter(
-                _draw_weight((out_features,), fan_in, weight_init, generator), requires_grad=False
-            )
+            self.bias = nn.Parameter(_draw_weight((out_features,), fan_in, weight_init, generator), requires_grad=False)
             self.bias_scores = nn.Parameter(uniform((out_features,), generator, bound=score_bound, dtype=None))
         else:
             self.register_parameter("bias", None)
@@ -526,8 +534,7 @@ class SupermaskMLP(nn.Sequential):
         if isinstance(keep_fraction, Sequence) and not isinstance(keep_fraction, (str, bytes)):
             if len(keep_fraction) != n_layers:
                 raise ValueError(
-                    f"keep_fraction must be one number or {n_layers} numbers (one per layer); "
-                    f"got {len(keep_fraction)}"
+                    f"keep_fraction must be one number or {n_layers} numbers (one per layer); got {len(keep_fraction)}"
                 )
             fractions = [_check_keep_fraction(f, f"keep_fraction[{i}]") for i, f in enumerate(keep_fraction)]
         else:
@@ -684,19 +691,34 @@ def experiment2_network(
         if wide_hidden is None:
             raise ValueError("wide_hidden must give the hidden widths of the wide network (e.g. (2508,) for FC2)")
         hidden = [check_int(f"wide_hidden[{i}]", h, low=1) for i, h in enumerate(wide_hidden)]
-        return SupermaskMLP([widths[0], *hidden, widths[-1]], keep_fraction=keep_fraction,
-                            weight_init=weight_init, generator=generator)
+        return SupermaskMLP(
+            [widths[0], *hidden, widths[-1]], keep_fraction=keep_fraction, weight_init=weight_init, generator=generator
+        )
     redundancy = check_int("redundancy", redundancy, low=1)
     for i, (d_in, d_out) in enumerate(zip(widths[:-1], widths[1:])):
-        layers.append(SupermaskBlockExpand(d_in, redundancy, keep_fraction=keep_fraction,
-                                           weight_init=weight_init, generator=generator,
-                                           score_bound=math.sqrt(2.0) if official_init else 1.0))
+        layers.append(
+            SupermaskBlockExpand(
+                d_in,
+                redundancy,
+                keep_fraction=keep_fraction,
+                weight_init=weight_init,
+                generator=generator,
+                score_bound=math.sqrt(2.0) if official_init else 1.0,
+            )
+        )
         if structure == "ours_relu":
             layers.append(nn.ReLU())
-        layers.append(SupermaskLinear(d_in * redundancy, d_out, keep_fraction=keep_fraction,
-                                      weight_init=weight_init, generator=generator,
-                                      fan_in=d_in if official_init else None,
-                                      score_bound=math.sqrt(2.0 / d_in) if official_init else None))
+        layers.append(
+            SupermaskLinear(
+                d_in * redundancy,
+                d_out,
+                keep_fraction=keep_fraction,
+                weight_init=weight_init,
+                generator=generator,
+                fan_in=d_in if official_init else None,
+                score_bound=math.sqrt(2.0 / d_in) if official_init else None,
+            )
+        )
         if i < len(widths) - 2:
             layers.append(nn.ReLU())
     return nn.Sequential(*layers)
@@ -727,17 +749,23 @@ def lenet5_features(*, generator: torch.Generator | None = None) -> nn.Sequentia
             uniform(tuple(conv.weight.shape), generator, bound=1.0 / math.sqrt(fan_in), dtype=None),
             requires_grad=False,
         )
-    return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), conv1, nn.ReLU(), nn.MaxPool2d(2, 2),
-                         conv2, nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten())
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 28, 28)),
+        conv1,
+        nn.ReLU(),
+        nn.MaxPool2d(2, 2),
+        conv2,
+        nn.ReLU(),
+        nn.MaxPool2d(2, 2),
+        nn.Flatten(),
+    )
 
 
 def count_weights(model: nn.Module) -> int:
     """Number of frozen random weights of a supermask network (the prunable parameters)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
-    return sum(
-        m.weight.numel() for m in model.modules() if isinstance(m, (SupermaskLinear, SupermaskBlockExpand))
-    )
+    return sum(m.weight.numel() for m in model.modules() if isinstance(m, (SupermaskLinear, SupermaskBlockExpand)))
 
 
 def dense_mlp(widths: Sequence[int], *, generator: torch.Generator | None = None) -> nn.Sequential:
@@ -885,9 +913,7 @@ def train(
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
     if not isinstance(data, Dataset):
-        raise TypeError(
-            f"data must be an lthbook.data.Dataset (e.g. from load_digits()); got {type(data).__name__}"
-        )
+        raise TypeError(f"data must be an lthbook.data.Dataset (e.g. from load_digits()); got {type(data).__name__}")
     epochs = check_int("epochs", epochs, low=1)
     lr = check_float("lr", lr, low=0.0, low_inclusive=False)
     batch_size = check_int("batch_size", batch_size, low=1)
@@ -913,7 +939,8 @@ def train(
     per_step = cosine_unit == "step"
     schedule = (
         torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch if per_step else epochs)
-        if cosine else None
+        if cosine
+        else None
     )
     order_rng = torch.Generator().manual_seed(seed)
 

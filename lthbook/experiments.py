@@ -28,6 +28,7 @@ network, and :func:`lthbook.experiments.read_experiment2_results` and
 ``benchmarks/experiment2.py`` (``benchmarks/results/experiment2.json``, the first 2-epoch FC2
 sweep, and ``experiment2_full.json``, the sweep at the official settings).
 """
+
 from __future__ import annotations
 
 import json
@@ -187,8 +188,10 @@ def subset_sum_replacement(
     coeff = (low + (high - low) * unit).to(device)
     if coefficients == "per_row":
         row_of_weight = torch.cat(
-            [torch.arange(t.shape[0], device=device).repeat_interleave(t.shape[1]) + offset
-             for t, offset in zip(targets, _offsets([t.shape[0] for t in targets]))]
+            [
+                torch.arange(t.shape[0], device=device).repeat_interleave(t.shape[1]) + offset
+                for t, offset in zip(targets, _offsets([t.shape[0] for t in targets]))
+            ]
         )
         coeff = coeff[row_of_weight]
     flat_targets = torch.cat([t.flatten() for t in targets])
@@ -388,16 +391,46 @@ PAPER_EXPERIMENT2 = {
     "points_are": "best test accuracy over the official raw runs of 30-150 epochs",
     "baselines": {"fc2": 0.9860, "fc4": 0.9881, "lenet5": 0.9844},
     "points": (
-        {"net": "fc2", "keep_fraction": 0.5, "remaining": 996_000,
-         "ours_linear": 0.972, "ours_relu": 0.940, "wide": 0.980},
-        {"net": "fc2", "keep_fraction": 0.1, "remaining": 199_000,
-         "ours_linear": 0.937, "ours_relu": 0.746, "wide": 0.972},
-        {"net": "fc2", "keep_fraction": 0.01, "remaining": 19_900,
-         "ours_linear": 0.393, "ours_relu": 0.182, "wide": 0.878},
-        {"net": "fc4", "keep_fraction": 0.1, "remaining": 450_000,
-         "ours_linear": 0.950, "ours_relu": 0.793, "wide": 0.986},
-        {"net": "lenet5", "keep_fraction": 0.1, "remaining": 32_000,
-         "ours_linear": 0.886, "ours_relu": 0.252, "wide": 0.927},
+        {
+            "net": "fc2",
+            "keep_fraction": 0.5,
+            "remaining": 996_000,
+            "ours_linear": 0.972,
+            "ours_relu": 0.940,
+            "wide": 0.980,
+        },
+        {
+            "net": "fc2",
+            "keep_fraction": 0.1,
+            "remaining": 199_000,
+            "ours_linear": 0.937,
+            "ours_relu": 0.746,
+            "wide": 0.972,
+        },
+        {
+            "net": "fc2",
+            "keep_fraction": 0.01,
+            "remaining": 19_900,
+            "ours_linear": 0.393,
+            "ours_relu": 0.182,
+            "wide": 0.878,
+        },
+        {
+            "net": "fc4",
+            "keep_fraction": 0.1,
+            "remaining": 450_000,
+            "ours_linear": 0.950,
+            "ours_relu": 0.793,
+            "wide": 0.986,
+        },
+        {
+            "net": "lenet5",
+            "keep_fraction": 0.1,
+            "remaining": 32_000,
+            "ours_linear": 0.886,
+            "ours_relu": 0.252,
+            "wide": 0.927,
+        },
     ),
 }
 
@@ -440,8 +473,17 @@ def matched_wide_hidden(widths: Sequence[int], redundancy: int = 5) -> tuple[int
     return (best,) * (len(widths) - 2)
 
 
-_RUN_KEYS = ("net", "structure", "keep_fraction", "epochs", "train_images", "seed", "test_accuracy",
-             "num_weights", "kept_weights")
+_RUN_KEYS = (
+    "net",
+    "structure",
+    "keep_fraction",
+    "epochs",
+    "train_images",
+    "seed",
+    "test_accuracy",
+    "num_weights",
+    "kept_weights",
+)
 
 
 def read_experiment2_results(path: str | Path) -> dict:
@@ -540,19 +582,32 @@ def experiment2_curves(results: dict, net: str, *, epochs: int | None = None) ->
         values = [float(r["test_accuracy"]) for r in chosen]
         mean = sum(values) / len(values)
         sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
-        points.setdefault(structure, []).append((
-            best["kept_weights"], keep, float(best["test_accuracy"]), len(chosen),
-            best["epochs"], best["train_images"], mean, sd,
-        ))
+        points.setdefault(structure, []).append(
+            (
+                best["kept_weights"],
+                keep,
+                float(best["test_accuracy"]),
+                len(chosen),
+                best["epochs"],
+                best["train_images"],
+                mean,
+                sd,
+            )
+        )
     curves = {}
     for structure, rows in points.items():
         rows.sort()
         curves[structure] = Experiment2Curve(
-            net=net, structure=structure,
-            keep_fractions=tuple(r[1] for r in rows), kept_weights=tuple(int(r[0]) for r in rows),
-            accuracy=tuple(r[2] for r in rows), seeds=tuple(r[3] for r in rows),
-            epochs=max(r[4] for r in rows), train_images=max(r[5] for r in rows),
-            mean_accuracy=tuple(r[6] for r in rows), sd_accuracy=tuple(r[7] for r in rows),
+            net=net,
+            structure=structure,
+            keep_fractions=tuple(r[1] for r in rows),
+            kept_weights=tuple(int(r[0]) for r in rows),
+            accuracy=tuple(r[2] for r in rows),
+            seeds=tuple(r[3] for r in rows),
+            epochs=max(r[4] for r in rows),
+            train_images=max(r[5] for r in rows),
+            mean_accuracy=tuple(r[6] for r in rows),
+            sd_accuracy=tuple(r[7] for r in rows),
         )
     return curves
 

@@ -37,6 +37,7 @@ bits from the mask's value summed in index order (:func:`lthbook.subset_sum.subs
 reports ``value`` and ``error`` of the returned mask computed that way. So its error exceeds
 the exact float64 optimum by at most the rounding of two sums, ≤ 4 n · eps64 · (``Σ|x_i| + |z|``).
 """
+
 from __future__ import annotations
 
 import math
@@ -270,8 +271,10 @@ def density_tradeoff(
         raise ValueError(f"n_values must be increasing; got {n_values}")
     draws = check_int("draws", draws, low=1)
     law = check_choice("law", law, COEFFICIENT_LAWS)
-    failure_probability = eps if failure_probability is None else check_float(
-        "failure_probability", failure_probability, low=0.0, high=1.0, high_inclusive=False
+    failure_probability = (
+        eps
+        if failure_probability is None
+        else check_float("failure_probability", failure_probability, low=0.0, high=1.0, high_inclusive=False)
     )
     progress = check_bool("progress", progress)
     device = resolve_device(device)
@@ -286,8 +289,14 @@ def density_tradeoff(
         reached = [n for column, n in enumerate(n_values) if success[row, column] >= 1 - failure_probability]
         needed.append(reached[0] if reached else None)
     return DensityTradeoff(
-        eps=eps, densities=densities, n_values=n_values, success=success, n_needed=tuple(needed),
-        failure_probability=failure_probability, law=law, draws=draws,
+        eps=eps,
+        densities=densities,
+        n_values=n_values,
+        success=success,
+        n_needed=tuple(needed),
+        failure_probability=failure_probability,
+        law=law,
+        draws=draws,
     )
 
 
@@ -397,9 +406,7 @@ def _as_instances(coefficients, targets, device: torch.device) -> tuple[torch.Te
     if x.shape[-1] < 1:
         raise ValueError("coefficients must have at least one column (n >= 1)")
     if x.ndim == 2 and x.shape[0] != z.shape[0]:
-        raise ValueError(
-            f"coefficients (B, n) = {tuple(x.shape)} need one target per row; got {z.shape[0]} targets"
-        )
+        raise ValueError(f"coefficients (B, n) = {tuple(x.shape)} need one target per row; got {z.shape[0]} targets")
     if z.shape[0] == 0:
         raise ValueError("targets must hold at least one target")
     return x, z

@@ -54,6 +54,7 @@ The functions of this module
 The masks (``first_mask``, ``second_mask``) say which edges survive; :mod:`lthbook.diagrams`
 draws them. Everything is float64.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -302,14 +303,22 @@ def prune_weight_gadget(
     v = gadget.v.expand(w.shape[0], -1)
     # Gadget b is block b of a network with one output row: first (B, U), second (1, B, U).
     pruning = prune_blocks(
-        u, v.unsqueeze(0), w.unsqueeze(0),
-        both_halves=not gadget.positive_inputs_only, max_coefficients=max_coefficients,
+        u,
+        v.unsqueeze(0),
+        w.unsqueeze(0),
+        both_halves=not gadget.positive_inputs_only,
+        max_coefficients=max_coefficients,
     )
     keep = pruning.keep[0]
     negative = None if pruning.negative_residual is None else pruning.negative_residual[0]
     return WeightGadget(
-        u=u.clone(), v=v.clone(), w=w, first_mask=keep.clone(), second_mask=keep,
-        positive_residual=pruning.positive_residual[0], negative_residual=negative,
+        u=u.clone(),
+        v=v.clone(),
+        w=w,
+        first_mask=keep.clone(),
+        second_mask=keep,
+        positive_residual=pruning.positive_residual[0],
+        negative_residual=negative,
         positive_inputs_only=gadget.positive_inputs_only,
     )
 
@@ -681,8 +690,7 @@ def _as_random_gadget(gadget_or_uv, positive_inputs_only) -> RandomGadget:
         return RandomGadget(gadget_or_uv.u, gadget_or_uv.v, positive_inputs_only)
     if not (isinstance(gadget_or_uv, (tuple, list)) and len(gadget_or_uv) == 2):
         raise TypeError(
-            "gadget_or_uv must be a RandomGadget or a pair (u, v) of tensors; "
-            f"got {type(gadget_or_uv).__name__}"
+            f"gadget_or_uv must be a RandomGadget or a pair (u, v) of tensors; got {type(gadget_or_uv).__name__}"
         )
     first, second = gadget_or_uv
     device = first.device if isinstance(first, torch.Tensor) else torch.device("cpu")
@@ -692,8 +700,9 @@ def _as_random_gadget(gadget_or_uv, positive_inputs_only) -> RandomGadget:
         raise ValueError(
             f"u and v must have the same nonempty shape (U,) or (B, U); got {tuple(u.shape)} and {tuple(v.shape)}"
         )
-    return RandomGadget(u=u.reshape(-1, u.shape[-1]), v=v.reshape(-1, v.shape[-1]),
-                        positive_inputs_only=bool(positive_inputs_only))
+    return RandomGadget(
+        u=u.reshape(-1, u.shape[-1]), v=v.reshape(-1, v.shape[-1]), positive_inputs_only=bool(positive_inputs_only)
+    )
 
 
 def _check_neuron(neuron) -> None:

@@ -108,6 +108,7 @@ Mask convention (all functions): the m parameters are numbered layer by layer, e
 matrix row-major (the order of ``torch.cat([w.flatten() for w in weights])``), and the mask
 with **index** k keeps parameter j exactly when bit j of k is 1.
 """
+
 from __future__ import annotations
 
 import decimal

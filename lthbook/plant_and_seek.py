@@ -26,6 +26,7 @@ predicted class does not change). "Output error" is ‖f(x) − g(x)‖₂ on th
 "sampled error" is :func:`lthbook.construction.sampled_error`'s estimate of the supremum over
 the ball.
 """
+
 from __future__ import annotations
 
 import math
@@ -120,8 +121,11 @@ def mask_overlap(found, planted) -> MaskOverlap:
         )
     planted = planted.to(found.device)
     return MaskOverlap(
-        found=int(found.sum()), planted=int(planted.sum()), common=int((found & planted).sum()),
-        union=int((found | planted).sum()), size=found.numel(),
+        found=int(found.sum()),
+        planted=int(planted.sum()),
+        common=int((found & planted).sum()),
+        union=int((found | planted).sum()),
+        size=found.numel(),
     )
 
 
@@ -192,8 +196,9 @@ def supermask_copy(
     if len(keep_fractions) != len(weights):
         raise ValueError(f"keep_fractions must hold {len(weights)} numbers (one per layer); got {len(keep_fractions)}")
     widths = [weights[0].shape[1]] + [w.shape[0] for w in weights]
-    model = edge_popup.SupermaskMLP(widths, keep_fraction=list(keep_fractions), weight_init="uniform",
-                                    generator=generator)
+    model = edge_popup.SupermaskMLP(
+        widths, keep_fraction=list(keep_fractions), weight_init="uniform", generator=generator
+    )
     model = model.to(device=random_network.device, dtype=torch.float64)
     layers = model.supermask_layers()
     if start_masks is not None:
@@ -439,42 +444,61 @@ def plant_and_seek(
     target_accuracy = float((f_test.argmax(dim=1) == y_test).double().mean())
 
     def report(name: str, masks: tuple[torch.Tensor, ...], losses: tuple[float, ...]) -> TicketReport:
-        ticket = construction.PrunedNetwork(
-            network=network, masks=masks, positive_residuals=(), negative_residuals=()
-        )
+        ticket = construction.PrunedNetwork(network=network, masks=masks, positive_residuals=(), negative_residuals=())
         with torch.no_grad():
             g_test = ticket.forward(x_test)
         errors = (g_test - f_test).norm(dim=1)
         return TicketReport(
-            name=name, masks=masks, kept=tuple(int(m.sum()) for m in masks),
+            name=name,
+            masks=masks,
+            kept=tuple(int(m.sum()) for m in masks),
             test_accuracy=float((g_test.argmax(dim=1) == y_test).double().mean()),
-            output_error_max=float(errors.max()), output_error_mean=float(errors.mean()),
+            output_error_max=float(errors.max()),
+            output_error_mean=float(errors.mean()),
             sampled_error=construction.sampled_error(
-                ticket, target, num_points, adversarial_steps=adversarial_steps,
+                ticket,
+                target,
+                num_points,
+                adversarial_steps=adversarial_steps,
                 generator=torch.Generator().manual_seed(seed + 2),
             ),
-            overlaps=layer_overlaps(masks, planted.masks), train_losses=losses,
+            overlaps=layer_overlaps(masks, planted.masks),
+            train_losses=losses,
         )
 
     sought = []
     for index, mode in enumerate(modes):
         model = supermask_copy(
-            network, seek_fractions, start_masks=planted.masks if start == "planted" else None,
+            network,
+            seek_fractions,
+            start_masks=planted.masks if start == "planted" else None,
             generator=torch.Generator().manual_seed(seed + 1),
         )
         losses = seek(
-            model, x_train, labels=y_train if mode == "labels" else None,
+            model,
+            x_train,
+            labels=y_train if mode == "labels" else None,
             target_outputs=f_train if mode == "target" else None,
-            epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer, seed=seed + 3 + index,
+            epochs=epochs,
+            lr=lr,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            seed=seed + 3 + index,
             progress=progress,
         )
         masks = tuple(m.to(device) for m in model.masks())
         sought.append(report(f"edge-popup ({mode})", masks, tuple(losses)))
     return PlantAndSeekResult(
-        target_widths=widths, layer_widths=(widths[0],) + tuple(w.shape[0] for w in network.weights), n=n,
-        keep_fractions=keep_fractions, keep_scale=keep_scale, certified_bound=certified,
+        target_widths=widths,
+        layer_widths=(widths[0],) + tuple(w.shape[0] for w in network.weights),
+        n=n,
+        keep_fractions=keep_fractions,
+        keep_scale=keep_scale,
+        certified_bound=certified,
         target_accuracy=target_accuracy,
-        planted=report("planted S*", planted.masks, ()), sought=tuple(sought), epochs=epochs,
+        planted=report("planted S*", planted.masks, ()),
+        sought=tuple(sought),
+        epochs=epochs,
     )
 
 

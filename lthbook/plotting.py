@@ -5,6 +5,7 @@ matplotlib. The colours of :data:`COLORS` keep one meaning across the book (the 
 the random network, the pruned ticket, a theoretical prediction), so a reader can carry a legend
 from one chapter to the next.
 """
+
 from __future__ import annotations
 
 import matplotlib as mpl
@@ -88,8 +89,14 @@ def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
     for k, ((title, body, chapter), colour) in enumerate(zip(_ROADMAP_STEPS, colours)):
         x0 = k + 0.12
         box = FancyBboxPatch(
-            (x0, 0.04), width, 0.9, boxstyle="round,pad=0.0,rounding_size=0.04",
-            facecolor=colour, alpha=0.10, edgecolor=colour, linewidth=1.8,
+            (x0, 0.04),
+            width,
+            0.9,
+            boxstyle="round,pad=0.0,rounding_size=0.04",
+            facecolor=colour,
+            alpha=0.10,
+            edgecolor=colour,
+            linewidth=1.8,
         )
         ax.add_patch(box)
         centre = x0 + width / 2
@@ -98,8 +105,12 @@ def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
         ax.text(centre, 0.12, chapter, ha="center", va="center", fontsize=9, style="italic", color="#444444")
         if k < len(_ROADMAP_STEPS) - 1:
             arrow = FancyArrowPatch(
-                (x0 + width + 0.02, 0.49), (x0 + 1 - 0.02, 0.49),
-                arrowstyle="-|>", mutation_scale=14, color="#444444", linewidth=1.5,
+                (x0 + width + 0.02, 0.49),
+                (x0 + 1 - 0.02, 0.49),
+                arrowstyle="-|>",
+                mutation_scale=14,
+                color="#444444",
+                linewidth=1.5,
             )
             ax.add_patch(arrow)
     fig.suptitle(

@@ -5,6 +5,7 @@ picks the device (CUDA when available, else CPU), sets the book's figure style, 
 versions a reader needs to report a problem. In Colab without a GPU it says that none is needed
 (a GPU is optional: it only shortens the longer runs of chapters 2 and 6).
 """
+
 from __future__ import annotations
 
 import platform

@@ -113,6 +113,7 @@ C log₂(2/ε″) of them, so n = ρ. K and N grow with ρ, and :func:`shallow_s
 layer's instances; using it for the ρ uniform coefficients of the copies' instances is a
 working assumption (``lthbook.subset_sum.measure_constant("uniform", …)`` would test it).
 """
+
 from __future__ import annotations
 
 import math
@@ -460,8 +461,11 @@ def certified_shallow_bound(pruned: PrunedShallowNetwork, target_weights: Sequen
         layer_errors.append(eta)
         propagated.append(error)
     return ShallowCertifiedBound(
-        bound=error, layer_errors=tuple(layer_errors), amplifications=tuple(amplifications),
-        target_norms=tuple(norms), propagated=tuple(propagated),
+        bound=error,
+        layer_errors=tuple(layer_errors),
+        amplifications=tuple(amplifications),
+        target_norms=tuple(norms),
+        propagated=tuple(propagated),
     )
 
 
@@ -495,8 +499,12 @@ def sampled_shallow_error(
     network = pruned.network
     targets, _ = check_target_weights(target_weights, network.widths, network.device)
     return search_sup_error(
-        targets, pruned.pruned_weights(), num_points=num_points, adversarial_steps=adversarial_steps,
-        refine_points=refine_points, generator=generator,
+        targets,
+        pruned.pruned_weights(),
+        num_points=num_points,
+        adversarial_steps=adversarial_steps,
+        refine_points=refine_points,
+        generator=generator,
     )
 
 
@@ -687,7 +695,10 @@ def compare_with_theorem_1(
         kept_weights=sum(pruned.kept_counts()),
         certified_bound=construction.certified_error_bound(pruned, targets).bound,
         sampled_error=construction.sampled_error(
-            pruned, targets, num_points, adversarial_steps=adversarial_steps,
+            pruned,
+            targets,
+            num_points,
+            adversarial_steps=adversarial_steps,
             generator=torch.Generator().manual_seed(seed + 1),
         ),
         n=n_theorem_1,
@@ -705,7 +716,10 @@ def compare_with_theorem_1(
         kept_weights=sum(shallow_pruned.kept_counts()),
         certified_bound=certified_shallow_bound(shallow_pruned, targets).bound,
         sampled_error=sampled_shallow_error(
-            shallow_pruned, targets, num_points, adversarial_steps=adversarial_steps,
+            shallow_pruned,
+            targets,
+            num_points,
+            adversarial_steps=adversarial_steps,
             generator=torch.Generator().manual_seed(seed + 1),
         ),
         n=n_shallow,

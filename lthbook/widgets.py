@@ -17,6 +17,7 @@ explorer shows what it shows for the default values.
 The picture is rendered to PNG and shown in an ``ipywidgets.Image``, so the explorer needs no
 running kernel to display its last picture, and the tests can check that a control redraws it.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,9 +35,17 @@ from .gadgets import WeightGadget, gadget_forward, prune_weight_gadget, sample_w
 from .plotting import COLORS
 from .subset_sum import COEFFICIENT_LAWS, sample_coefficients, solve, worst_case_error
 
-__all__ = ["MAX_EXPLORER_N", "SubsetSumInstance", "subset_sum_instance", "plot_subset_sum_instance",
-           "subset_sum_explorer", "MAX_GADGET_EXPLORER_N", "weight_gadget_instance", "plot_weight_gadget",
-           "weight_gadget_explorer"]
+__all__ = [
+    "MAX_EXPLORER_N",
+    "SubsetSumInstance",
+    "subset_sum_instance",
+    "plot_subset_sum_instance",
+    "subset_sum_explorer",
+    "MAX_GADGET_EXPLORER_N",
+    "weight_gadget_instance",
+    "plot_weight_gadget",
+    "weight_gadget_explorer",
+]
 
 #: Largest n the explorer draws (2^16 = 65,536 sums are still quick to plot).
 MAX_EXPLORER_N = 16
@@ -163,13 +172,28 @@ def subset_sum_explorer(*, n: int = 12, law: str = "uniform", target: float = 0.
     subset_sum_instance(n=n, law=law, target=target, seed=seed)  # check the arguments first
     style = {"description_width": "70px"}
     controls = {
-        "n": widgets.IntSlider(value=n, min=1, max=MAX_EXPLORER_N, description="n",
-                               continuous_update=False, style=style),
+        "n": widgets.IntSlider(
+            value=n, min=1, max=MAX_EXPLORER_N, description="n", continuous_update=False, style=style
+        ),
         "law": widgets.Dropdown(options=list(COEFFICIENT_LAWS), value=law, description="law", style=style),
-        "target": widgets.FloatSlider(value=target, min=_LO, max=_HI, step=0.01, description="target z",
-                                      continuous_update=False, readout_format=".2f", style=style),
-        "seed": widgets.IntSlider(value=seed, min=0, max=max(_MAX_EXPLORER_SEED, seed), description="seed",
-                                  continuous_update=False, style=style),
+        "target": widgets.FloatSlider(
+            value=target,
+            min=_LO,
+            max=_HI,
+            step=0.01,
+            description="target z",
+            continuous_update=False,
+            readout_format=".2f",
+            style=style,
+        ),
+        "seed": widgets.IntSlider(
+            value=seed,
+            min=0,
+            max=max(_MAX_EXPLORER_SEED, seed),
+            description="seed",
+            continuous_update=False,
+            style=style,
+        ),
     }
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="760px", width="100%"))
 
@@ -181,11 +205,13 @@ def subset_sum_explorer(*, n: int = 12, law: str = "uniform", target: float = 0.
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([
-        widgets.HBox([controls["n"], controls["law"]]),
-        widgets.HBox([controls["target"], controls["seed"]]),
-        picture,
-    ])
+    return widgets.VBox(
+        [
+            widgets.HBox([controls["n"], controls["law"]]),
+            widgets.HBox([controls["target"], controls["seed"]]),
+            picture,
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -232,33 +258,54 @@ def _draw_all_sums(ax: plt.Axes, instance: SubsetSumInstance, law: str) -> None:
         ax.set_yticks([])
         ax.set_ylabel("sums")
     else:
-        counts, _, _ = ax.hist(shown, bins=np.linspace(*view, 109), color=COLORS["random"],
-                               label="subset sums (histogram)")
+        counts, _, _ = ax.hist(
+            shown, bins=np.linspace(*view, 109), color=COLORS["random"], label="subset sums (histogram)"
+        )
         ax.set_ylim(0.0, 1.5 * max(counts.max(), 1.0))
         ax.set_ylabel("sums per bin")
     ax.axvspan(*instance.worst_gap, color=COLORS["accent"], alpha=0.35, linewidth=0)
     top = ax.get_ylim()[1]
-    ax.plot([instance.worst_target], [0.6 * top], marker="v", markersize=9, color=COLORS["accent"],
-            linestyle="none", label=f"largest gap: worst case over z = {instance.worst_case_error:.2g}")
-    ax.vlines([instance.target], 0.0, top / 1.5, color=COLORS["target"], linewidth=2.0,
-              label=f"target z = {instance.target:g}")
+    ax.plot(
+        [instance.worst_target],
+        [0.6 * top],
+        marker="v",
+        markersize=9,
+        color=COLORS["accent"],
+        linestyle="none",
+        label=f"largest gap: worst case over z = {instance.worst_case_error:.2g}",
+    )
+    ax.vlines(
+        [instance.target],
+        0.0,
+        top / 1.5,
+        color=COLORS["target"],
+        linewidth=2.0,
+        label=f"target z = {instance.target:g}",
+    )
     ax.set_xlim(*view)
     ax.grid(False)
     ax.set_xlabel("value of the subset sum (targets z lie in [−1, 1], unshaded)")
-    ax.set_title(f"The $2^{{{instance.n}}}$ = {2 ** instance.n:,} subset sums of n = {instance.n} {law} coefficients")
+    ax.set_title(f"The $2^{{{instance.n}}}$ = {2**instance.n:,} subset sums of n = {instance.n} {law} coefficients")
     ax.legend(loc="upper center", ncol=3, fontsize=8.5, framealpha=0.9, frameon=True)
 
 
 def _draw_zoom(ax: plt.Axes, instance: SubsetSumInstance) -> None:
     distance = np.abs(instance.sums - instance.target)
-    nearest = np.sort(distance)[: _ZOOM_SUMS]
+    nearest = np.sort(distance)[:_ZOOM_SUMS]
     half_width = max(1.3 * float(nearest[-1]), 4 * instance.error, 1e-12)
     view = (instance.target - half_width, instance.target + half_width)
     shown = instance.sums[(instance.sums >= view[0]) & (instance.sums <= view[1])]
     ax.vlines(shown, 0.0, 1.0, color=COLORS["random"], linewidth=1.2, label="subset sums")
     ax.vlines([instance.target], 0.0, 1.0, color=COLORS["target"], linewidth=2.0, label="target z")
-    ax.plot([instance.value], [0.4], marker="o", markersize=8, color=COLORS["pruned"], linestyle="none",
-            label=f"best sum: error |z − sum| = {instance.error:.2g}")
+    ax.plot(
+        [instance.value],
+        [0.4],
+        marker="o",
+        markersize=8,
+        color=COLORS["pruned"],
+        linestyle="none",
+        label=f"best sum: error |z − sum| = {instance.error:.2g}",
+    )
     ax.set_xlim(*view)
     ax.set_ylim(0.0, 1.35)
     ax.set_yticks([])
@@ -279,8 +326,11 @@ def _draw_coefficients(ax: plt.Axes, instance: SubsetSumInstance) -> None:
     ax.set_ylabel("coefficient $x_i$")
     kept = int(instance.mask.sum())
     ax.set_title(f"The best subset keeps {kept} of {instance.n} coefficients; they sum to {instance.value:.4f}")
-    ax.legend(handles=[Patch(color=COLORS["pruned"], label="kept (in S)"),
-                       Patch(color=COLORS["random"], label="pruned")], loc="best", fontsize=9)
+    ax.legend(
+        handles=[Patch(color=COLORS["pruned"], label="kept (in S)"), Patch(color=COLORS["random"], label="pruned")],
+        loc="best",
+        fontsize=9,
+    )
 
 
 def _png_bytes(fig: Figure) -> bytes:
@@ -345,8 +395,12 @@ def plot_weight_gadget(*, w: float = 0.4, n: int = 8, seed: int = 0) -> Figure:
     grid = fig.add_gridspec(2, 2, width_ratios=(1.15, 1.0), height_ratios=(1.0, 0.8))
     diagram, function, error = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
     units = pruned.u.shape[1]
-    draw_weight_gadget(pruned, ax=diagram, edge_labels=units <= _MAX_LABELLED_UNITS,
-                       title=f"{int(pruned.kept_units[0])} of {units} units kept (n = {n}, seed {seed})")
+    draw_weight_gadget(
+        pruned,
+        ax=diagram,
+        edge_labels=units <= _MAX_LABELLED_UNITS,
+        title=f"{int(pruned.kept_units[0])} of {units} units kept (n = {n}, seed {seed})",
+    )
     x = torch.linspace(-1.0, 1.0, _GADGET_GRID_POINTS, dtype=torch.float64)
     values = gadget_forward(pruned, x)[0].numpy()
     target = (pruned.w[0] * x).numpy()
@@ -371,12 +425,27 @@ def weight_gadget_explorer(*, w: float = 0.4, n: int = 8, seed: int = 0):
     weight_gadget_instance(w=w, n=n, seed=seed)  # check the arguments first
     style = {"description_width": "40px"}
     controls = {
-        "w": widgets.FloatSlider(value=w, min=-1.0, max=1.0, step=0.01, description="w",
-                                 continuous_update=False, readout_format=".2f", style=style),
-        "n": widgets.IntSlider(value=n, min=1, max=MAX_GADGET_EXPLORER_N, description="n",
-                               continuous_update=False, style=style),
-        "seed": widgets.IntSlider(value=seed, min=0, max=max(_MAX_EXPLORER_SEED, seed), description="seed",
-                                  continuous_update=False, style=style),
+        "w": widgets.FloatSlider(
+            value=w,
+            min=-1.0,
+            max=1.0,
+            step=0.01,
+            description="w",
+            continuous_update=False,
+            readout_format=".2f",
+            style=style,
+        ),
+        "n": widgets.IntSlider(
+            value=n, min=1, max=MAX_GADGET_EXPLORER_N, description="n", continuous_update=False, style=style
+        ),
+        "seed": widgets.IntSlider(
+            value=seed,
+            min=0,
+            max=max(_MAX_EXPLORER_SEED, seed),
+            description="seed",
+            continuous_update=False,
+            style=style,
+        ),
     }
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="960px", width="100%"))
 

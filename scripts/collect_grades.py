@@ -12,6 +12,7 @@ Usage::
 
     python scripts/collect_grades.py coursework/source/ps2_subset_sum.py grades/ps2 > grades/ps2.csv
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,11 @@ import make_coursework  # noqa: E402
 def question_scores(results_file: Path) -> dict[str, tuple[float, float]]:
     """(score, max_score) of each autograded question in one otter ``results.json``."""
     tests = json.loads(results_file.read_text())["tests"]
-    return {test["name"]: (float(test["score"]), float(test["max_score"]))
-            for test in tests if "max_score" in test and test["name"] != "Public Tests"}
+    return {
+        test["name"]: (float(test["score"]), float(test["max_score"]))
+        for test in tests
+        if "max_score" in test and test["name"] != "Public Tests"
+    }
 
 
 def grade_sheet(master: Path, results_dir: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -47,9 +51,16 @@ def grade_sheet(master: Path, results_dir: Path) -> tuple[list[str], list[dict[s
     for folder in sorted(p for p in results_dir.iterdir() if p.is_dir()):
         results_file = folder / "results.json"
         if not results_file.is_file():
-            rows.append({"submission": folder.name, **{name: "" for name in auto}, **{column: "" for column in manual},
-                         "autograded": "", "autograded max": f"{maximum:g}",
-                         "note": "no results.json: stopped by the time limit or crashed; see the instructors' page"})
+            rows.append(
+                {
+                    "submission": folder.name,
+                    **{name: "" for name in auto},
+                    **{column: "" for column in manual},
+                    "autograded": "",
+                    "autograded max": f"{maximum:g}",
+                    "note": "no results.json: stopped by the time limit or crashed; see the instructors' page",
+                }
+            )
             continue
         scores = question_scores(results_file)
         missing = sorted(set(auto) - set(scores))

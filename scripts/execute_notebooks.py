@@ -6,6 +6,7 @@ editing a chapter: ``python scripts/execute_notebooks.py chapters/02_random_subs
 (``scripts/sync_setup_cells.py``), prints each notebook's run time, and then regenerates the
 student notebooks (``scripts/make_coursework.py --students``), which the tests compare.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -312,9 +312,7 @@ def _is_current(vendor: Path, package: Package, entry: dict | None) -> bool:
     return True
 
 
-def fetch_web_assets(
-    dest: Path = DEFAULT_DEST, *, registry: str = DEFAULT_REGISTRY, force: bool = False
-) -> Path:
+def fetch_web_assets(dest: Path = DEFAULT_DEST, *, registry: str = DEFAULT_REGISTRY, force: bool = False) -> Path:
     """Make DEST/vendor hold the pinned, verified packages; return DEST/vendor."""
     vendor = dest / VENDOR
     vendor.mkdir(parents=True, exist_ok=True)
@@ -379,13 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         help="folder to fill; its vendor/ subfolder is what the site serves "
         f"(default: {DEFAULT_DEST.relative_to(REPO_ROOT)} in the repository)",
     )
-    parser.add_argument(
-        "--registry", default=DEFAULT_REGISTRY, help=f"npm registry (default: {DEFAULT_REGISTRY})"
-    )
+    parser.add_argument("--registry", default=DEFAULT_REGISTRY, help=f"npm registry (default: {DEFAULT_REGISTRY})")
     parser.add_argument("--force", action="store_true", help="download even if already present")
-    parser.add_argument(
-        "--check", action="store_true", help="download nothing; exit 1 if anything is missing"
-    )
+    parser.add_argument("--check", action="store_true", help="download nothing; exit 1 if anything is missing")
     args = parser.parse_args(argv)
     dest = args.dest.resolve()
     if args.check:

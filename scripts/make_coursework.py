@@ -34,6 +34,7 @@ Usage::
     python scripts/make_coursework.py --students # only the student notebooks (fast)
     python scripts/make_coursework.py --problem-sets  # only the problem sets (with --check too)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -100,12 +101,14 @@ def archive_url() -> str:
 def student_link_source(chapter: Path) -> str:
     """The markdown cell each chapter shows before its exercises, pointing to its student version."""
     target = f"coursework/student/{chapter.name}"
-    return (f"{STUDENT_LINK_MARKER}\n"
-            "```{tip}\n"
-            "To work these exercises without the solutions in view, open the **student version** of "
-            f"this chapter in Colab: [{target}]({colab_url(target)}). Its stubs and self-checks are "
-            "generated from this page.\n"
-            "```")
+    return (
+        f"{STUDENT_LINK_MARKER}\n"
+        "```{tip}\n"
+        "To work these exercises without the solutions in view, open the **student version** of "
+        f"this chapter in Colab: [{target}]({colab_url(target)}). Its stubs and self-checks are "
+        "generated from this page.\n"
+        "```"
+    )
 
 
 def otter_requirement() -> str:
@@ -130,8 +133,10 @@ def problem_set_setup_source(name: str, cell_source: str) -> str:
     if GRADER_WITH_PATH.search(cell_source):
         # otter 7 reads the notebook at that path when the grader is built; in Colab the notebook
         # (opened from GitHub or from a Drive copy) is not a file of the working directory.
-        raise CourseworkError(f"{name}: build the grader as otter.Notebook(), without the notebook's path "
-                              "(in Colab that file does not exist and the set-up cell would fail)")
+        raise CourseworkError(
+            f"{name}: build the grader as otter.Notebook(), without the notebook's path "
+            "(in Colab that file does not exist and the set-up cell would fail)"
+        )
     url, tag = sync_setup_cells.repository_url(), release_tag()
     colab = [
         PROBLEM_SET_SETUP_MARKER + " In Colab it installs the book's package `lthbook` (without",
@@ -199,14 +204,18 @@ def _is_check_call(node: ast.stmt) -> bool:
     if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
         return False
     func = node.value.func
-    return (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-            and func.value.id == "checks" and func.attr.startswith("check_"))
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "checks"
+        and func.attr.startswith("check_")
+    )
 
 
 def _segment(source: str, node: ast.AST) -> str:
     lines = source.splitlines()
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return "\n".join(lines[first - 1:node.end_lineno])
+    return "\n".join(lines[first - 1 : node.end_lineno])
 
 
 def function_stub(source: str, node: ast.FunctionDef) -> str:
@@ -217,7 +226,7 @@ def function_stub(source: str, node: ast.FunctionDef) -> str:
     lines = source.splitlines()
     doc_node = node.body[0]
     first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    header_and_doc = lines[first - 1:doc_node.end_lineno]
+    header_and_doc = lines[first - 1 : doc_node.end_lineno]
     indent = " " * doc_node.col_offset
     return "\n".join(header_and_doc + [f"{indent}...  # your code here", f"{indent}raise NotImplementedError"])
 
@@ -242,7 +251,7 @@ def stub_source(source: str, metadata: dict, where: str) -> str:
                 raise CourseworkError(f"{where}: class {node.name} must be listed as given or drop")
             else:
                 pieces.append(("def", function_stub(source, node)))
-        elif (names := _assigned_names(node)):
+        elif names := _assigned_names(node):
             wanted = [name for name in names if name in answers and name not in emitted]
             if any(name in answers for name in names):
                 for name in wanted:
@@ -282,8 +291,7 @@ def _markdown(source: str, metadata: dict | None = None) -> dict:
 
 
 def _code(source: str, metadata: dict | None = None) -> dict:
-    return {"cell_type": "code", "execution_count": None, "metadata": metadata or {}, "outputs": [],
-            "source": source}
+    return {"cell_type": "code", "execution_count": None, "metadata": metadata or {}, "outputs": [], "source": source}
 
 
 def _prose(markdown: str) -> str:
@@ -315,16 +323,21 @@ def citation_names() -> dict[str, tuple[str, str]]:
         author = re.search(r"author\s*=\s*\{(.+?)\},?\s*\n", entry)
         year = re.search(r"year\s*=\s*\{?(\d{4})", entry)
         if key and author and year:
-            surnames = [name.split(",")[0].strip().replace("{", "").replace("}", "")
-                        for name in author.group(1).split(" and ")]
-            who = surnames[0] if len(surnames) == 1 else (
-                " and ".join(surnames) if len(surnames) == 2 else f"{surnames[0]} et al.")
+            surnames = [
+                name.split(",")[0].strip().replace("{", "").replace("}", "") for name in author.group(1).split(" and ")
+            ]
+            who = (
+                surnames[0]
+                if len(surnames) == 1
+                else (" and ".join(surnames) if len(surnames) == 2 else f"{surnames[0]} et al.")
+            )
             out[key.group(1).strip()] = (who, year.group(1))
     return out
 
 
 def plain_roles(text: str, names: dict[str, str], citations: dict[str, tuple[str, str]]) -> str:
     """MyST roles that Jupyter and Colab show raw, written out as plain text."""
+
     def replace(match: re.Match) -> str:
         role, target = match.groups()
         if role.startswith("cite"):
@@ -337,6 +350,7 @@ def plain_roles(text: str, names: dict[str, str], citations: dict[str, tuple[str
         if titled:
             return titled.group(1)
         return names.get(target, target)
+
     return ROLE.sub(replace, text)
 
 
@@ -395,8 +409,12 @@ def student_notebook(chapter: Path) -> dict:
                 raise CourseworkError(f"{chapter.name}: solution {label} has no checks.check_*(...) call")
             cells.extend(stubs)
             if asks_in_words:
-                cells.append(_markdown("**In words.** _Replace this line with your answer to the exercise's "
-                                       "question in words._", {"lthbook": {"notes_for": label}}))
+                cells.append(
+                    _markdown(
+                        "**In words.** _Replace this line with your answer to the exercise's question in words._",
+                        {"lthbook": {"notes_for": label}},
+                    )
+                )
             i += 1
             continue
         new = copy.deepcopy(cell)
@@ -408,12 +426,16 @@ def student_notebook(chapter: Path) -> dict:
         new["source"] = text
         cells.append(new)
         if not banner_done and cell["cell_type"] == "markdown":
-            cells.append(_markdown(
-                f"> **Student version of chapter {number}.** The exercises at the end have stubs where the "
-                "book has solutions: fill in every `...` (and delete `raise NotImplementedError`), then run "
-                "the self-check under it, which answers ❌ *Not yet* with a hint until your answer is right, "
-                f"and ✅ when it is. Generated from `chapters/{chapter.name}` by `scripts/make_coursework.py`; "
-                "do not edit it by hand.", {"lthbook": {"banner": True}}))
+            cells.append(
+                _markdown(
+                    f"> **Student version of chapter {number}.** The exercises at the end have stubs where the "
+                    "book has solutions: fill in every `...` (and delete `raise NotImplementedError`), then run "
+                    "the self-check under it, which answers ❌ *Not yet* with a hint until your answer is right, "
+                    f"and ✅ when it is. Generated from `chapters/{chapter.name}` by `scripts/make_coursework.py`; "
+                    "do not edit it by hand.",
+                    {"lthbook": {"banner": True}},
+                )
+            )
             banner_done = True
         i += 1
     if exercise == 0:
@@ -424,8 +446,7 @@ def student_notebook(chapter: Path) -> dict:
             cell["source"] = plain_roles(_source(cell), names, citations)
     for k, cell in enumerate(cells):
         cell["id"] = f"{chapter.stem[:40]}-{k:03d}"
-    metadata = {key: nb["metadata"][key] for key in ("kernelspec", "language_info", "lthbook")
-                if key in nb["metadata"]}
+    metadata = {key: nb["metadata"][key] for key in ("kernelspec", "language_info", "lthbook") if key in nb["metadata"]}
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -468,10 +489,14 @@ def refresh_student_links(check: bool) -> list[Path]:
         nb = json.loads(chapter.read_text())
         want = student_link_source(chapter)
         cells = nb["cells"]
-        existing = [k for k, c in enumerate(cells) if c["cell_type"] == "markdown"
-                    and _source(c).startswith(STUDENT_LINK_MARKER)]
-        first_exercise = next(k for k, c in enumerate(cells)
-                              if c["cell_type"] == "markdown" and EXERCISE_START.match(_source(c)))
+        existing = [
+            k
+            for k, c in enumerate(cells)
+            if c["cell_type"] == "markdown" and _source(c).startswith(STUDENT_LINK_MARKER)
+        ]
+        first_exercise = next(
+            k for k, c in enumerate(cells) if c["cell_type"] == "markdown" and EXERCISE_START.match(_source(c))
+        )
         if existing == [first_exercise - 1] and _source(cells[existing[0]]) == want:
             continue
         stale.append(chapter)
@@ -479,10 +504,18 @@ def refresh_student_links(check: bool) -> list[Path]:
             continue
         for k in reversed(existing):
             del cells[k]
-        first_exercise = next(k for k, c in enumerate(cells)
-                              if c["cell_type"] == "markdown" and EXERCISE_START.match(_source(c)))
-        cells.insert(first_exercise, {"cell_type": "markdown", "id": f"student-version-{chapter.name[:2]}",
-                                      "metadata": {}, "source": want.splitlines(keepends=True)})
+        first_exercise = next(
+            k for k, c in enumerate(cells) if c["cell_type"] == "markdown" and EXERCISE_START.match(_source(c))
+        )
+        cells.insert(
+            first_exercise,
+            {
+                "cell_type": "markdown",
+                "id": f"student-version-{chapter.name[:2]}",
+                "metadata": {},
+                "source": want.splitlines(keepends=True),
+            },
+        )
         chapter.write_text(dumps(nb))
     return stale
 
@@ -529,7 +562,8 @@ def master_notebook(master: Path) -> dict:
 
 
 QUESTION_HEADING = re.compile(
-    r"\*\*Question (\d+) \((derivation|implementation|interpretation), ([\d.]+) points?\)\.\*\*")
+    r"\*\*Question (\d+) \((derivation|implementation|interpretation), ([\d.]+) points?\)\.\*\*"
+)
 
 
 def problem_set_questions(master: Path) -> list[dict]:
@@ -544,8 +578,15 @@ def problem_set_questions(master: Path) -> list[dict]:
             text = cell.source.strip()
             if text.startswith("# BEGIN QUESTION"):
                 config = yaml.safe_load(text.split("\n", 1)[1])
-                questions.append({"name": config["name"], "points": config.get("points"),
-                                  "manual": bool(config.get("manual", False)), "kind": None, "rubric": None})
+                questions.append(
+                    {
+                        "name": config["name"],
+                        "points": config.get("points"),
+                        "manual": bool(config.get("manual", False)),
+                        "kind": None,
+                        "rubric": None,
+                    }
+                )
             inside_solution = SOLUTION_MARKERS.get(text, inside_solution)
             continue
         if not questions or cell.cell_type != "markdown":
@@ -553,10 +594,12 @@ def problem_set_questions(master: Path) -> list[dict]:
         if questions[-1]["kind"] is None and (match := QUESTION_HEADING.search(cell.source)):
             questions[-1]["kind"], stated = match.group(2), float(match.group(3))
             if questions[-1]["points"] is not None and float(questions[-1]["points"]) != stated:
-                raise CourseworkError(f"{master.name}, {questions[-1]['name']}: the statement says {stated} "
-                                      f"points, the config {questions[-1]['points']}")
+                raise CourseworkError(
+                    f"{master.name}, {questions[-1]['name']}: the statement says {stated} "
+                    f"points, the config {questions[-1]['points']}"
+                )
         if inside_solution and "**Rubric" in cell.source:
-            questions[-1]["rubric"] = cell.source[cell.source.index("**Rubric"):].strip()
+            questions[-1]["rubric"] = cell.source[cell.source.index("**Rubric") :].strip()
     for question in questions:
         if question["kind"] is None:
             raise CourseworkError(f"{master.name}, {question['name']}: no '**Question N (kind, P points).**' heading")
@@ -610,22 +653,31 @@ def build_problem_sets(assignments_dir: Path, private_dir: Path | None, *, run_t
     written = []
     for master in problem_set_masters():
         student_out = assignments_dir / master.stem
-        assign_problem_set(master, student_out, None if private_dir is None else private_dir / master.stem,
-                           run_tests=run_tests)
+        assign_problem_set(
+            master, student_out, None if private_dir is None else private_dir / master.stem, run_tests=run_tests
+        )
         written.append(student_out)
     return written
 
 
 def rubrics_markdown() -> str:
     """Every hand-graded question's rubric, read from the masters, as one Markdown document."""
-    parts = ["# Rubrics for the free-text answers (instructors only)", "",
-             "Generated by `python scripts/make_coursework.py` from the masters in `coursework/source/`; "
-             "the model answers are in the reference solution notebooks next to this file.", ""]
+    parts = [
+        "# Rubrics for the free-text answers (instructors only)",
+        "",
+        "Generated by `python scripts/make_coursework.py` from the masters in `coursework/source/`; "
+        "the model answers are in the reference solution notebooks next to this file.",
+        "",
+    ]
     for master in problem_set_masters():
         for question in problem_set_questions(master):
             if question["manual"]:
-                parts += [f"## {master.stem}, {question['name']} ({problem_set_title(master)})", "",
-                          question["rubric"], ""]
+                parts += [
+                    f"## {master.stem}, {question['name']} ({problem_set_title(master)})",
+                    "",
+                    question["rubric"],
+                    "",
+                ]
     return "\n".join(parts)
 
 
@@ -643,8 +695,11 @@ def write_rubrics(private_dir: Path) -> Path:
 def _files(directory: Path) -> dict[str, str]:
     if not directory.exists():
         return {}
-    return {str(p.relative_to(directory)): p.read_text() for p in sorted(directory.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        str(p.relative_to(directory)): p.read_text()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def stale_files(*, students: bool = True, problem_sets: bool = True) -> list[str]:
@@ -677,8 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.students and args.problem_sets:
         parser.error("--students and --problem-sets exclude each other (give neither for both)")
     if args.check:
-        stale = (stale_files(students=False) if args.problem_sets
-                 else stale_files(problem_sets=not args.students))
+        stale = stale_files(students=False) if args.problem_sets else stale_files(problem_sets=not args.students)
         for name in stale:
             print(f"stale: {name}")
         if stale:
@@ -691,8 +745,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"student notebook: {path.relative_to(ROOT)}")
     if not args.students:
         for path in build_problem_sets(ASSIGNMENTS_DIR, PRIVATE_DIR, run_tests=not args.no_run_tests):
-            print(f"problem set: {path.relative_to(ROOT)} (students), "
-                  f"{(PRIVATE_DIR / path.name).relative_to(ROOT)} (private)")
+            print(
+                f"problem set: {path.relative_to(ROOT)} (students), "
+                f"{(PRIVATE_DIR / path.name).relative_to(ROOT)} (private)"
+            )
         print(f"rubrics: {write_rubrics(PRIVATE_DIR).relative_to(ROOT)} (private)")
     return 0
 

@@ -1,4 +1,5 @@
 """Draw the README's picture, docs/roadmap.png, with lthbook.plotting (run after changing it)."""
+
 from pathlib import Path
 
 import lthbook

@@ -11,6 +11,7 @@ A notebook may ask for a different seed or extra Colab packages in its metadata:
 
 Usage: ``python scripts/sync_setup_cells.py [--check] [NOTEBOOK ...]``.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,5 +1,6 @@
 """Tests of chapter 2's self-checks in lthbook.checks: right answers pass, typical wrong ones
 fail with the hint meant for them."""
+
 from __future__ import annotations
 
 import itertools
@@ -53,8 +54,7 @@ def test_solver_check_stub_raising_not_implemented():
 
 def test_solver_check_catches_a_missing_subset():
     def without_empty_set(x, z):  # forgets the empty subset, and any subset of size > 3
-        candidates = [np.array(bits) for bits in itertools.product([False, True], repeat=len(x))
-                      if 0 < sum(bits) <= 3]
+        candidates = [np.array(bits) for bits in itertools.product([False, True], repeat=len(x)) if 0 < sum(bits) <= 3]
         errors = [abs(z - x[m].sum()) for m in candidates]
         k = int(np.argmin(errors))
         return errors[k], candidates[k]
@@ -147,8 +147,10 @@ def gaussian_draws():
 
 
 def success_fractions(draws, eps):
-    return [float((subset_sum.worst_case_error(draws[:, :n], device="cpu") <= eps).double().mean())
-            for n in range(1, draws.shape[1] + 1)]
+    return [
+        float((subset_sum.worst_case_error(draws[:, :n], device="cpu") <= eps).double().mean())
+        for n in range(1, draws.shape[1] + 1)
+    ]
 
 
 def test_success_threshold_right_answer_and_hints(gaussian_draws):
@@ -160,16 +162,11 @@ def test_success_threshold_right_answer_and_hints(gaussian_draws):
     result = checks.check_success_threshold(truth, coefficients=gaussian_draws, eps=eps)
     assert result.passed, result.message
     assert checks.check_success_threshold(truth, coefficients=gaussian_draws.numpy(), eps=eps).passed
-    assert "Off by one" in checks.check_success_threshold(truth - 1, coefficients=gaussian_draws,
-                                                          eps=eps).message
-    assert "Off by one" in checks.check_success_threshold(truth + 1, coefficients=gaussian_draws,
-                                                          eps=eps).message
-    assert "half the draws" in checks.check_success_threshold(median, coefficients=gaussian_draws,
-                                                              eps=eps).message
-    assert "smaller n" in checks.check_success_threshold(truth + 3, coefficients=gaussian_draws,
-                                                         eps=eps).message
-    assert "No answer yet" in checks.check_success_threshold(None, coefficients=gaussian_draws,
-                                                             eps=eps).message
+    assert "Off by one" in checks.check_success_threshold(truth - 1, coefficients=gaussian_draws, eps=eps).message
+    assert "Off by one" in checks.check_success_threshold(truth + 1, coefficients=gaussian_draws, eps=eps).message
+    assert "half the draws" in checks.check_success_threshold(median, coefficients=gaussian_draws, eps=eps).message
+    assert "smaller n" in checks.check_success_threshold(truth + 3, coefficients=gaussian_draws, eps=eps).message
+    assert "No answer yet" in checks.check_success_threshold(None, coefficients=gaussian_draws, eps=eps).message
 
 
 def test_success_threshold_too_few_coefficients(gaussian_draws):

@@ -1,5 +1,6 @@
 """Tests of chapter 3's self-checks in lthbook.checks: right answers pass, typical wrong ones
 fail with the hint meant for them."""
+
 from __future__ import annotations
 
 import itertools

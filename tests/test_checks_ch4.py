@@ -1,4 +1,5 @@
 """Tests of chapter 4's self-checks: right answers pass, typical mistakes get the right hint."""
+
 from __future__ import annotations
 
 import math
@@ -142,13 +143,16 @@ def test_propagation_hints():
 @pytest.mark.parametrize("positive_inputs_only", [False, True])
 def test_network_size_matches_random_network(positive_inputs_only):
     widths, n = (64, 32, 10), 7
-    net = RandomNetwork.sample(widths, n, positive_inputs_only=positive_inputs_only,
-                               generator=torch.Generator().manual_seed(0), device="cpu")
-    result = checks.check_random_network_size(net.num_parameters, widths=widths, n=n,
-                                              positive_inputs_only=positive_inputs_only)
+    net = RandomNetwork.sample(
+        widths, n, positive_inputs_only=positive_inputs_only, generator=torch.Generator().manual_seed(0), device="cpu"
+    )
+    result = checks.check_random_network_size(
+        net.num_parameters, widths=widths, n=n, positive_inputs_only=positive_inputs_only
+    )
     assert result.passed, result.message
-    assert not checks.check_random_network_size(net.num_parameters + 1, widths=widths, n=n,
-                                                positive_inputs_only=positive_inputs_only).passed
+    assert not checks.check_random_network_size(
+        net.num_parameters + 1, widths=widths, n=n, positive_inputs_only=positive_inputs_only
+    ).passed
 
 
 def test_network_size_hints():

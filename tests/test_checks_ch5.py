@@ -1,4 +1,5 @@
 """Tests of chapter 5's self-checks: right answers pass, typical mistakes get the right hint."""
+
 from __future__ import annotations
 
 import math
@@ -55,8 +56,9 @@ def test_coverage_threshold_hints():
     truth = 7  # 4 log2(1/0.3) = 6.95
     assert checks.check_coverage_threshold(truth, **kw).passed
     assert "Off by one" in checks.check_coverage_threshold(6, **kw).message
-    assert "packing bound at scale 2ε" in checks.check_coverage_threshold(
-        lower_bound.min_parameters(2, 0.3), **kw).message
+    assert (
+        "packing bound at scale 2ε" in checks.check_coverage_threshold(lower_bound.min_parameters(2, 0.3), **kw).message
+    )
     assert "D counts all" in checks.check_coverage_threshold(4, **kw).message
     assert "base of the logarithm" in checks.check_coverage_threshold(5, **kw).message
     assert not checks.check_coverage_threshold(9, **kw).passed

@@ -1,5 +1,6 @@
 """Tests of chapter 6's self-checks in lthbook.checks: right answers pass, typical wrong ones
 fail with the hint meant for them, stubs are recognised."""
+
 from __future__ import annotations
 
 import math
@@ -30,14 +31,17 @@ def test_n_prediction_right_answer_passes():
     assert predict(float(truth)).passed
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (math.ceil(C * math.log2(2 / EPS)), "ε/s"),
-    (math.ceil(C * math.log2(2 / (EPS * S))), "not ε·s"),
-    (math.ceil(C * math.log(2 * S / EPS)), "base of the logarithm"),
-    (math.ceil(math.log2(2 * S / EPS)), "constant C"),
-    (math.floor(C * math.log2(2 * S / EPS)), "round up"),
-    (100, "least integer"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (math.ceil(C * math.log2(2 / EPS)), "ε/s"),
+        (math.ceil(C * math.log2(2 / (EPS * S))), "not ε·s"),
+        (math.ceil(C * math.log(2 * S / EPS)), "base of the logarithm"),
+        (math.ceil(math.log2(2 * S / EPS)), "constant C"),
+        (math.floor(C * math.log2(2 * S / EPS)), "round up"),
+        (100, "least integer"),
+    ],
+)
 def test_n_prediction_wrong_answers_get_their_hint(wrong, hint):
     result = predict(wrong)
     assert not result.passed
@@ -68,14 +72,17 @@ def test_kept_fraction_right_answer_passes(small_replacement):
     assert checks.check_kept_fraction(truth, replacement=r).passed
 
 
-@pytest.mark.parametrize("transform, hint", [
-    (lambda f, r: 100 * f, "percentage"),
-    (lambda f, r: f * r.num_coefficients, "per weight"),
-    (lambda f, r: r.total_kept, "count of kept"),
-    (lambda f, r: 1 - f, "fraction pruned"),
-    (lambda f, r: 3.73e6 / 8.34e6, "paper's ratio"),
-    (lambda f, r: 0.123, "Add up"),
-])
+@pytest.mark.parametrize(
+    "transform, hint",
+    [
+        (lambda f, r: 100 * f, "percentage"),
+        (lambda f, r: f * r.num_coefficients, "per weight"),
+        (lambda f, r: r.total_kept, "count of kept"),
+        (lambda f, r: 1 - f, "fraction pruned"),
+        (lambda f, r: 3.73e6 / 8.34e6, "paper's ratio"),
+        (lambda f, r: 0.123, "Add up"),
+    ],
+)
 def test_kept_fraction_wrong_answers(small_replacement, transform, hint):
     r = small_replacement
     truth = r.total_kept / r.total_coefficients
@@ -96,8 +103,10 @@ def trained_digits():
     data = load_digits(seed=0, device=CPU)
     model = edge_popup.dense_mlp((64, 32, 10), generator=torch.Generator().manual_seed(0))
     edge_popup.train(model, data, epochs=6, lr=0.01, optimizer="adam", device=CPU, progress=False)
-    reps = tuple(ex.subset_sum_replacement(ex.linear_weights(model), n=n, generator=torch.Generator().manual_seed(n),
-                                           device=CPU) for n in (2, 4))
+    reps = tuple(
+        ex.subset_sum_replacement(ex.linear_weights(model), n=n, generator=torch.Generator().manual_seed(n), device=CPU)
+        for n in (2, 4)
+    )
     return model, data, reps
 
 
@@ -169,14 +178,17 @@ def test_matched_width_right_answer_passes():
     assert checks.check_matched_wide_width(1314, widths=(784, 500, 500, 500, 10), redundancy=5).passed
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (2500, "block layers"),
-    (round((5 * 784 * 784 + 5 * 784 * 500 + 5 * 500 * 500 + 5 * 500 * 10) / 794), "not dense"),
-    (round((784 + 784 * 500 + 500 + 500 * 10) / 794), "redundancy r"),
-    (2507, "Off by one"),
-    (2509, "Off by one"),
-    (3000, "Count the construction"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (2500, "block layers"),
+        (round((5 * 784 * 784 + 5 * 784 * 500 + 5 * 500 * 500 + 5 * 500 * 10) / 794), "not dense"),
+        (round((784 + 784 * 500 + 500 + 500 * 10) / 794), "redundancy r"),
+        (2507, "Off by one"),
+        (2509, "Off by one"),
+        (3000, "Count the construction"),
+    ],
+)
 def test_matched_width_wrong_answers(wrong, hint):
     result = checks.check_matched_wide_width(wrong, widths=FC2, redundancy=5)
     assert not result.passed and hint in result.message

@@ -19,6 +19,7 @@ is switched on too, so that ``otter.Notebook()`` runs its Colab branch. Then:
 What this cannot reach: the download of the tests from the release tag's archive (its unpacking is
 run against a local archive in ``test_coursework.py``), pip itself, and Google Drive copies.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ import shared_build  # noqa: E402
 MASTERS = mc.problem_set_masters()
 
 # The stand-ins for Colab and for the network, run before the set-up cell. Nothing else changes.
-HARNESS = '''\
+HARNESS = """\
 import subprocess, urllib.request
 import otter.check.utils
 COLAB_CALLS = {"pip": [], "urlopen": []}
@@ -57,12 +58,12 @@ subprocess.run = _fake_run
 urllib.request.urlopen = _no_network
 # otter recognises Colab by the name of the IPython shell; make it recognise this kernel's.
 otter.check.utils.IPythonInterpreter.COLAB.value.check_strs.append(type(get_ipython()).__module__)
-'''
-REPORT = '''\
+"""
+REPORT = """\
 import json
 print("COLAB-REPORT " + json.dumps({"calls": COLAB_CALLS, "in_colab": IN_COLAB,
       "otter_interpreter": str(grader.interpreter), "notebook_path": grader._notebook}))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +81,9 @@ def reference_notebooks(tmp_path_factory) -> Path:
     return shared_build.built_problem_sets(tmp_path_factory) / "private"
 
 
-def run_in_colab(notebook: dict, master: Path, work: Path, fake_colab: Path,
-                 monkeypatch) -> tuple[nbformat.NotebookNode, dict]:
+def run_in_colab(
+    notebook: dict, master: Path, work: Path, fake_colab: Path, monkeypatch
+) -> tuple[nbformat.NotebookNode, dict]:
     """Execute ``notebook`` as Colab would, in ``work`` holding only the public ``tests/``."""
     work.mkdir()
     shutil.copytree(mc.ASSIGNMENTS_DIR / master.stem / "tests", work / "tests")
@@ -91,19 +93,28 @@ def run_in_colab(notebook: dict, master: Path, work: Path, fake_colab: Path,
     setup = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code")
     nb.cells.insert(setup, nbformat.v4.new_code_cell(HARNESS))
     nb.cells.insert(setup + 2, nbformat.v4.new_code_cell(REPORT))
-    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(work)}}).execute()
-    assert sorted(p.name for p in work.iterdir() if not p.name.startswith(".")) == ["tests"], \
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(work)}}
+    ).execute()
+    assert sorted(p.name for p in work.iterdir() if not p.name.startswith(".")) == ["tests"], (
         "the notebook is not a file of the working folder, and nothing else was fetched"
-    report = next(json.loads(line.split(" ", 1)[1]) for c in nb.cells if c.cell_type == "code"
-                  for o in c.outputs if o.get("name") == "stdout" for line in o.text.splitlines()
-                  if line.startswith("COLAB-REPORT "))
+    )
+    report = next(
+        json.loads(line.split(" ", 1)[1])
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("name") == "stdout"
+        for line in o.text.splitlines()
+        if line.startswith("COLAB-REPORT ")
+    )
     return nb, report
 
 
 def errors(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    return [(o.ename, o.evalue) for c in nb.cells if c.cell_type == "code" for o in c.outputs
-            if o.output_type == "error"]
+    return [
+        (o.ename, o.evalue) for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
 
 
 def check_results(nb: nbformat.NotebookNode) -> dict[str, str]:
@@ -113,8 +124,7 @@ def check_results(nb: nbformat.NotebookNode) -> dict[str, str]:
         source = cell.source.strip()
         if cell.cell_type == "code" and source.startswith('grader.check("'):
             question = source.split('"')[1]
-            out[question] = "\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
-                                      for o in cell.outputs)
+            out[question] = "\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs)
     return out
 
 
@@ -168,19 +178,21 @@ def test_grader_built_with_the_notebook_path_fails_in_colab(fake_colab, tmp_path
     source = mc._source(cell)
     assert "grader = otter.Notebook()" in source
     cell["source"] = source.replace("grader = otter.Notebook()", f'grader = otter.Notebook("{master.stem}.ipynb")')
-    notebook["cells"] = notebook["cells"][:notebook["cells"].index(cell) + 1]
+    notebook["cells"] = notebook["cells"][: notebook["cells"].index(cell) + 1]
     node = nbformat.reads(json.dumps(notebook), as_version=4)
     node.cells.insert(0, nbformat.v4.new_code_cell(HARNESS))
     work = tmp_path / "content"
     work.mkdir()
     shutil.copytree(mc.ASSIGNMENTS_DIR / master.stem / "tests", work / "tests")
     monkeypatch.setenv("PYTHONPATH", str(fake_colab))
-    NotebookClient(node, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(work)}}).execute()
+    NotebookClient(
+        node, timeout=300, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(work)}}
+    ).execute()
     assert [name for name, _ in errors(node)] == ["FileNotFoundError"]
     with pytest.raises(mc.CourseworkError, match="without the notebook's path"):
-        mc.problem_set_setup_source(master.stem, "# Set-up (problem set).\nimport otter\n"
-                                    f'grader = otter.Notebook("{master.stem}.ipynb")\n')
+        mc.problem_set_setup_source(
+            master.stem, f'# Set-up (problem set).\nimport otter\ngrader = otter.Notebook("{master.stem}.ipynb")\n'
+        )
 
 
 def test_local_jupyter_setup_only_imports_and_the_grader_finds_the_notebook(reference_notebooks, tmp_path):
@@ -195,12 +207,19 @@ def test_local_jupyter_setup_only_imports_and_the_grader_finds_the_notebook(refe
     setup = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code")
     nb.cells.insert(setup, nbformat.v4.new_code_cell(HARNESS.split("# otter recognises")[0]))
     nb.cells.insert(setup + 2, nbformat.v4.new_code_cell(REPORT))
-    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(work)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(work)}}
+    ).execute()
     assert errors(nb) == []
-    report = next(json.loads(line.split(" ", 1)[1]) for c in nb.cells if c.cell_type == "code"
-                  for o in c.outputs if o.get("name") == "stdout" for line in o.text.splitlines()
-                  if line.startswith("COLAB-REPORT "))
+    report = next(
+        json.loads(line.split(" ", 1)[1])
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("name") == "stdout"
+        for line in o.text.splitlines()
+        if line.startswith("COLAB-REPORT ")
+    )
     assert report["in_colab"] is False and report["calls"] == {"pip": [], "urlopen": []}
     assert report["otter_interpreter"] == "None" and report["notebook_path"] == f"{master.stem}.ipynb"
     results = check_results(nb)

@@ -1,4 +1,5 @@
 """Tests of lthbook.construction: the random network of Theorem 1, its pruning and its error (chapter 4)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -118,8 +119,10 @@ def test_every_instance_is_the_exact_subset_sum_optimum(small):
                 for sign, residuals in halves:
                     eligible = u > 0 if sign > 0 else u < 0
                     goal = sign * target[i - 1][r, j]
-                    best = float(goal.abs()) if not bool(eligible.any()) else float(
-                        brute_force((v * u.abs())[eligible], goal, device=CPU).error[0]
+                    best = (
+                        float(goal.abs())
+                        if not bool(eligible.any())
+                        else float(brute_force((v * u.abs())[eligible], goal, device=CPU).error[0])
                     )
                     assert abs(float(residuals[i - 1][r, j].abs()) - best) <= 1e-12
 

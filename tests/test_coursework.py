@@ -1,5 +1,6 @@
 """The coursework: student notebooks generated from the chapters, otter-grader problem sets, and a
 student notebook run in a fresh environment with nothing but the built wheel."""
+
 from __future__ import annotations
 
 import ast
@@ -45,8 +46,11 @@ def stub_cells(student_nb: dict) -> list[dict]:
 
 
 def exercise_labels(chapter_nb: dict) -> list[str]:
-    return [m.group(1) for c in chapter_nb["cells"] if c["cell_type"] == "markdown"
-            and (m := mc.EXERCISE_START.match(source(c)))]
+    return [
+        m.group(1)
+        for c in chapter_nb["cells"]
+        if c["cell_type"] == "markdown" and (m := mc.EXERCISE_START.match(source(c)))
+    ]
 
 
 def functions(code: str) -> dict[str, ast.FunctionDef]:
@@ -118,8 +122,12 @@ def test_no_solution_code_prose_or_output_in_a_student_notebook(chapter):
     student_lines = {line.strip() for c in student_nb["cells"] for line in source(c).splitlines()}
     stub_lines = {line.strip() for c in stub_cells(student_nb) for line in source(c).splitlines()}
     solution_sources = {code for codes in mc.solution_cells(chapter_nb).values() for code in codes}
-    elsewhere = {line.strip() for c in chapter_nb["cells"] if c["cell_type"] == "code"
-                 and source(c) not in solution_sources for line in source(c).splitlines()}
+    elsewhere = {
+        line.strip()
+        for c in chapter_nb["cells"]
+        if c["cell_type"] == "code" and source(c) not in solution_sources
+        for line in source(c).splitlines()
+    }
     leaked = []
     for codes in mc.solution_cells(chapter_nb).values():
         for line in "\n".join(codes).splitlines():
@@ -155,23 +163,25 @@ def test_student_notebook_has_the_colab_setup_cell_and_a_link_from_its_chapter(c
 
 
 def test_stub_rules_on_a_made_up_solution():
-    solution = '\n'.join([
-        "import math",
-        "eps, delta = 0.01, 0.02",
-        "work = math.log(delta)",
-        "def helper(x, *, scale=2.0):",
-        '    """Twice x.',
-        "",
-        "    Args:",
-        "        x: a number.",
-        "    Returns:",
-        "        scale * x.",
-        '    """',
-        "    return scale * x",
-        "answer = helper(work)",
-        "print(answer)",
-        "checks.check_counting_bound(answer, eps=eps)",
-    ])
+    solution = "\n".join(
+        [
+            "import math",
+            "eps, delta = 0.01, 0.02",
+            "work = math.log(delta)",
+            "def helper(x, *, scale=2.0):",
+            '    """Twice x.',
+            "",
+            "    Args:",
+            "        x: a number.",
+            "    Returns:",
+            "        scale * x.",
+            '    """',
+            "    return scale * x",
+            "answer = helper(work)",
+            "print(answer)",
+            "checks.check_counting_bound(answer, eps=eps)",
+        ]
+    )
     stub = mc.stub_source(solution, {}, "made up")
     assert "import math" in stub and "eps, delta = 0.01, 0.02" in stub
     assert "work =" not in stub and "print(" not in stub and "return scale * x" not in stub
@@ -187,8 +197,9 @@ def test_stub_rules_on_a_made_up_solution():
 
 def _execute(nb: dict, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
     node = nbformat.from_dict(nb)
-    NotebookClient(node, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(
+        node, timeout=timeout, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(cwd)}}
+    ).execute()
     return node
 
 
@@ -230,35 +241,60 @@ def _pinned(requirement_names: list[str]) -> list[str]:
 def test_filled_student_notebook_passes_in_a_fresh_environment_from_the_wheel_alone(tmp_path):
     """A new virtual environment, lthbook from the built wheel only, the notebook outside the repository."""
     wheels, venv, work = tmp_path / "wheels", tmp_path / "venv", tmp_path / "work"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(wheels), str(ROOT)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=tmp_path,
+    )
     (wheel,) = wheels.glob("lthbook-*.whl")
     subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
     stack = _pinned(["torch", "numpy", "scipy", "matplotlib", "ipywidgets", "scikit-learn", "tqdm", "ipykernel"])
-    kernel_tools = [f"nbclient=={importlib.metadata.version('nbclient')}",
-                    f"nbformat=={importlib.metadata.version('nbformat')}"]
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *stack, *kernel_tools, str(wheel)],
-                   check=True, env=env, cwd=tmp_path)
+    kernel_tools = [
+        f"nbclient=={importlib.metadata.version('nbclient')}",
+        f"nbformat=={importlib.metadata.version('nbformat')}",
+    ]
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", *stack, *kernel_tools, str(wheel)],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
 
     chapter = ROOT / "chapters" / "05_lower_bound.ipynb"
     filled = mc.fill_solutions(read(mc.STUDENT_DIR / chapter.name), read(chapter))
     work.mkdir()
     (work / chapter.name).write_text(mc.dumps(filled))
     runner = work / "run.py"
-    runner.write_text("\n".join([
-        "import json, sys",
-        "import lthbook, nbformat",
-        "from nbclient import NotebookClient",
-        "assert sys.prefix != sys.base_prefix",
-        "nb = nbformat.read(sys.argv[1], as_version=4)",
-        "NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute()",
-        "nbformat.write(nb, 'executed.ipynb')",
-        "print(json.dumps({'lthbook': lthbook.__file__}))",
-    ]))
-    result = subprocess.run([str(python), str(runner), chapter.name], cwd=work, env=env,
-                            capture_output=True, text=True, timeout=600)
+    runner.write_text(
+        "\n".join(
+            [
+                "import json, sys",
+                "import lthbook, nbformat",
+                "from nbclient import NotebookClient",
+                "assert sys.prefix != sys.base_prefix",
+                "nb = nbformat.read(sys.argv[1], as_version=4)",
+                "NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute()",
+                "nbformat.write(nb, 'executed.ipynb')",
+                "print(json.dumps({'lthbook': lthbook.__file__}))",
+            ]
+        )
+    )
+    result = subprocess.run(
+        [str(python), str(runner), chapter.name], cwd=work, env=env, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     location = json.loads(result.stdout.strip().splitlines()[-1])["lthbook"]
     assert Path(location).is_relative_to(venv) and not Path(location).is_relative_to(ROOT)
@@ -391,8 +427,7 @@ def test_colab_setup_fetches_only_the_public_tests(master, tmp_path):
     cwd = os.getcwd()
     try:
         os.chdir(tmp_path)
-        exec(code, {"DATA": buffer.getvalue(), "io": io, "pathlib": pathlib,
-                    "zipfile": zipfile})
+        exec(code, {"DATA": buffer.getvalue(), "io": io, "pathlib": pathlib, "zipfile": zipfile})
     finally:
         os.chdir(cwd)
     assert [p.name for p in tmp_path.iterdir()] == ["tests"]
@@ -406,8 +441,13 @@ def otter_run(autograder_dir: Path, notebook: Path, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     work = out / notebook.name
     shutil.copy(notebook, work)
-    result = subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_file), "-o", str(out),
-                             str(work)], capture_output=True, text=True, timeout=300, cwd=out)
+    result = subprocess.run(
+        [sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_file), "-o", str(out), str(work)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=out,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return collect_grades.question_scores(out / "results.json")
 

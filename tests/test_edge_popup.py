@@ -198,9 +198,7 @@ def test_edge_popup_trains_scores_only_and_beats_chance(digits):
     scores = [layer.scores.detach().clone() for layer in model.supermask_layers()]
     masks = model.masks()
     before = edge_popup.accuracy(model, digits.X_test, digits.y_test)
-    history = edge_popup.train(
-        model, digits, epochs=4, lr=0.01, optimizer="adam", device="cpu", progress=False
-    )
+    history = edge_popup.train(model, digits, epochs=4, lr=0.01, optimizer="adam", device="cpu", progress=False)
 
     assert len(history.train_loss) == len(history.test_accuracy) == len(history.epoch_seconds) == 4
     assert history.final_test_accuracy == history.test_accuracy[-1] > 0.8
@@ -220,9 +218,7 @@ def test_dense_reference_trains_all_weights(digits):
     assert [type(m) for m in model] == [nn.Linear, nn.ReLU, nn.Linear]
     assert all(m.bias is None for m in model if isinstance(m, nn.Linear))
     before = [p.clone() for p in model.parameters()]
-    history = edge_popup.train(
-        model, digits, epochs=6, lr=0.01, optimizer="adam", device="cpu", progress=False
-    )
+    history = edge_popup.train(model, digits, epochs=6, lr=0.01, optimizer="adam", device="cpu", progress=False)
     assert history.final_test_accuracy > 0.9
     assert all(not torch.equal(p, q) for p, q in zip(model.parameters(), before, strict=True))
 
@@ -280,9 +276,7 @@ def test_train_bad_arguments_raise_naming_the_argument(digits, kwargs, error, wo
 
 def test_train_refuses_wrong_data_and_untrainable_model(digits):
     with pytest.raises(TypeError, match="data"):
-        edge_popup.train(
-            SupermaskMLP([64, 10], keep_fraction=0.5), (digits.X_train, digits.y_train), epochs=1, lr=0.1
-        )
+        edge_popup.train(SupermaskMLP([64, 10], keep_fraction=0.5), (digits.X_train, digits.y_train), epochs=1, lr=0.1)
     frozen = edge_popup.dense_mlp([64, 10]).requires_grad_(False)
     with pytest.raises(ValueError, match="nothing to train"):
         edge_popup.train(frozen, digits, epochs=1, lr=0.1, device="cpu", progress=False)
@@ -337,9 +331,7 @@ def test_generator_must_be_a_cpu_generator():
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_training_on_cuda(digits):
     model = SupermaskMLP([64, 64, 10], keep_fraction=0.5, generator=_gen(20))
-    history = edge_popup.train(
-        model, digits, epochs=2, lr=0.01, optimizer="adam", device="cuda", progress=False
-    )
+    history = edge_popup.train(model, digits, epochs=2, lr=0.01, optimizer="adam", device="cuda", progress=False)
     assert model[0].weight.is_cuda and model[0].mask().is_cuda
     assert history.final_test_accuracy > 0.5
     assert int(model[0].mask().sum()) == kept_count(64 * 64, 0.5)
@@ -487,7 +479,7 @@ def test_training_run_keeps_topk_masks_at_every_step_and_the_same_scores_as_befo
     order = torch.randperm(digits.X_train.shape[0], generator=_gen(34))
     steps = 60
     for step in range(steps):
-        batch = order[(step * 32) % 1200:][:32]
+        batch = order[(step * 32) % 1200 :][:32]
         for layer, reference_layer in zip(fast.supermask_layers(), plain.supermask_layers(), strict=True):
             k = kept_count(layer.weight.numel(), layer.keep_fraction)
             expected = _topk_set(reference_layer.scores.detach().abs(), k)
@@ -517,15 +509,17 @@ def test_fused_gradient_is_bitwise_the_autograd_chain():
 
 
 def test_official_init_and_kaiming_normal():
-    net = edge_popup.experiment2_network("ours_relu", (784, 500, 10), keep_fraction=0.5,
-                                         generator=_gen(38), official_init=True)
+    net = edge_popup.experiment2_network(
+        "ours_relu", (784, 500, 10), keep_fraction=0.5, generator=_gen(38), official_init=True
+    )
     block, linear = net[0], net[2]
     assert block.scores.abs().max() <= math.sqrt(2) and block.scores.abs().max() > 0.99 * math.sqrt(2)
     assert linear.scores.abs().max() <= math.sqrt(2 / 784) and linear.scores.abs().max() > 0.99 * math.sqrt(2 / 784)
     assert linear.weight.std().item() == pytest.approx(math.sqrt(2 / 784), rel=0.01)  # fan-in d_in, not r·d_in
     assert block.weight.std().item() == pytest.approx(math.sqrt(2), rel=0.05)
-    wide = edge_popup.experiment2_network("wide", (784, 500, 10), keep_fraction=0.5, wide_hidden=(2508,),
-                                          generator=_gen(39), official_init=True)
+    wide = edge_popup.experiment2_network(
+        "wide", (784, 500, 10), keep_fraction=0.5, wide_hidden=(2508,), generator=_gen(39), official_init=True
+    )
     assert wide[2].weight.std().item() == pytest.approx(math.sqrt(2 / 2508), rel=0.01)
     assert wide[2].scores.abs().max() <= 1 / math.sqrt(2508)
     with pytest.raises(TypeError, match="official_init"):
@@ -554,12 +548,34 @@ def test_cosine_per_epoch_follows_the_official_schedule(digits, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(torch.optim.SGD, "step", record)
-    small = data.Dataset(X_train=digits.X_train[:64], y_train=digits.y_train[:64], X_test=digits.X_test,
-                         y_test=digits.y_test, name="digits", num_classes=10, input_dim=64)
-    edge_popup.train(SupermaskMLP([64, 10], keep_fraction=0.5, generator=_gen(41)), small, epochs=4, lr=0.1,
-                     batch_size=32, device="cpu", progress=False, cosine_unit="epoch")
+    small = data.Dataset(
+        X_train=digits.X_train[:64],
+        y_train=digits.y_train[:64],
+        X_test=digits.X_test,
+        y_test=digits.y_test,
+        name="digits",
+        num_classes=10,
+        input_dim=64,
+    )
+    edge_popup.train(
+        SupermaskMLP([64, 10], keep_fraction=0.5, generator=_gen(41)),
+        small,
+        epochs=4,
+        lr=0.1,
+        batch_size=32,
+        device="cpu",
+        progress=False,
+        cosine_unit="epoch",
+    )
     expected = [0.1 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(4) for _ in range(2)]
     assert seen == pytest.approx(expected)
     with pytest.raises(ValueError, match="cosine_unit"):
-        edge_popup.train(SupermaskMLP([64, 10], keep_fraction=0.5), small, epochs=1, lr=0.1, device="cpu",
-                         progress=False, cosine_unit="batch")
+        edge_popup.train(
+            SupermaskMLP([64, 10], keep_fraction=0.5),
+            small,
+            epochs=1,
+            lr=0.1,
+            device="cpu",
+            progress=False,
+            cosine_unit="batch",
+        )

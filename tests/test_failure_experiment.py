@@ -6,6 +6,7 @@ lthbook.subset_sum) fails to ε″-approximate all of [−1, 1] with probability
 and names the ε″ where it is significantly above ε″. These tests check that the verdict flips
 when C is too small, so that printing it in the chapter means something.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Tests of lthbook.fixed_size_subset_sum: the size-limited solver against brute force, the exact worst case."""
+
 from __future__ import annotations
 
 import itertools
@@ -101,8 +102,9 @@ def test_worst_case_matches_a_dense_grid_and_the_unconstrained_function():
 
 
 def test_density_tradeoff_shape_monotonicity_and_exact_criterion():
-    result = density_tradeoff(0.1, [1.0, 0.5, 0.25], [4, 8, 12, 16], draws=60,
-                              generator=torch.Generator().manual_seed(0), device=CPU)
+    result = density_tradeoff(
+        0.1, [1.0, 0.5, 0.25], [4, 8, 12, 16], draws=60, generator=torch.Generator().manual_seed(0), device=CPU
+    )
     assert isinstance(result, DensityTradeoff)
     assert result.success.shape == (3, 4)
     assert result.failure_probability == 0.1
@@ -151,5 +153,9 @@ def test_cuda_matches_cpu():
     cpu = solve_fixed_size(x, z, 5, device="cpu")
     cuda = solve_fixed_size(x, z, 5, device="cuda")
     assert torch.allclose(cpu.error, cuda.error.cpu(), rtol=0, atol=1e-14)
-    assert torch.allclose(fixed_size_worst_case_error(x, 5, device="cpu"),
-                          fixed_size_worst_case_error(x, 5, device="cuda").cpu(), rtol=0, atol=1e-14)
+    assert torch.allclose(
+        fixed_size_worst_case_error(x, 5, device="cpu"),
+        fixed_size_worst_case_error(x, 5, device="cuda").cpu(),
+        rtol=0,
+        atol=1e-14,
+    )

@@ -1,4 +1,5 @@
 """Tests of lthbook.gadgets: the ReLU identity, the weight gadget and the neuron gadget (chapter 3)."""
+
 from __future__ import annotations
 
 import pytest
@@ -245,12 +246,23 @@ def test_prune_weight_gadget_is_prune_blocks_with_one_row(shared_gadget):
 @pytest.mark.parametrize(
     ("call", "error", "word"),
     [
-        (lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 5), torch.zeros(3, 2), both_halves=True),
-         ValueError, "prune_blocks needs"),
-        (lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 4), torch.zeros(3, 2), both_halves=1),
-         TypeError, "both_halves"),
-        (lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 4), torch.zeros(3, 2), both_halves=True,
-                              max_coefficients=0), ValueError, "max_coefficients"),
+        (
+            lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 5), torch.zeros(3, 2), both_halves=True),
+            ValueError,
+            "prune_blocks needs",
+        ),
+        (
+            lambda: prune_blocks(torch.zeros(2, 4), torch.zeros(3, 2, 4), torch.zeros(3, 2), both_halves=1),
+            TypeError,
+            "both_halves",
+        ),
+        (
+            lambda: prune_blocks(
+                torch.zeros(2, 4), torch.zeros(3, 2, 4), torch.zeros(3, 2), both_halves=True, max_coefficients=0
+            ),
+            ValueError,
+            "max_coefficients",
+        ),
         (lambda: sample_weight_gadget(0), ValueError, "n"),
         (lambda: sample_weight_gadget(2.5), TypeError, "n"),
         (lambda: sample_weight_gadget(3, batch=0), ValueError, "batch"),

@@ -1,4 +1,5 @@
 """Tests of lthbook.plant_and_seek: overlap metrics on hand-made masks, the pipeline on a tiny case."""
+
 from __future__ import annotations
 
 import math
@@ -63,15 +64,17 @@ def tiny():
     target = [3.0 * w for w in construction.random_target((4, 3, 3), generator=g, device=CPU)]  # any scale
     x = torch.rand(300, 4, generator=g, dtype=torch.float64)
     y = construction.target_forward(target, x).argmax(dim=1)
-    data = Dataset(X_train=x[:200], y_train=y[:200], X_test=x[200:], y_test=y[200:], name="tiny",
-                   num_classes=3, input_dim=4)
+    data = Dataset(
+        X_train=x[:200], y_train=y[:200], X_test=x[200:], y_test=y[200:], name="tiny", num_classes=3, input_dim=4
+    )
     return target, data
 
 
 def test_planted_start_without_training_finds_s_star_exactly(tiny):
     target, data = tiny
-    result = plant_and_seek(target, data, n=12, epochs=0, start="planted", num_points=200, adversarial_steps=5,
-                            device=CPU)
+    result = plant_and_seek(
+        target, data, n=12, epochs=0, start="planted", num_points=200, adversarial_steps=5, device=CPU
+    )
     assert isinstance(result, PlantAndSeekResult)
     assert result.target_accuracy == 1.0  # labels are the target's own predictions
     assert result.layer_widths == (4, 96, 3, 72, 3)
@@ -95,8 +98,7 @@ def test_planted_start_without_training_finds_s_star_exactly(tiny):
 def test_edge_popup_keeps_s_star_sizes_and_its_training_loss_falls(tiny):
     target, data = tiny
     untrained = plant_and_seek(target, data, n=12, epochs=0, num_points=50, adversarial_steps=0, device=CPU)
-    trained = plant_and_seek(target, data, n=12, epochs=8, lr=0.01, num_points=50, adversarial_steps=0,
-                             device=CPU)
+    trained = plant_and_seek(target, data, n=12, epochs=8, lr=0.01, num_points=50, adversarial_steps=0, device=CPU)
     assert trained.keep_fractions == untrained.keep_fractions
     assert trained.certified_bound == untrained.certified_bound  # the same network and S*
     for before, after in zip(untrained.sought, trained.sought):
@@ -111,8 +113,9 @@ def test_edge_popup_keeps_s_star_sizes_and_its_training_loss_falls(tiny):
 
 def test_keep_scale_doubles_edge_popups_share(tiny):
     target, data = tiny
-    result = plant_and_seek(target, data, n=12, modes=("target",), epochs=0, keep_scale=2.0, num_points=20,
-                            adversarial_steps=0, device=CPU)
+    result = plant_and_seek(
+        target, data, n=12, modes=("target",), epochs=0, keep_scale=2.0, num_points=20, adversarial_steps=0, device=CPU
+    )
     for kept, planted, layer in zip(result.sought[0].kept, result.planted.kept, result.sought[0].overlaps):
         assert kept == min(layer.size, math.floor(2 * planted + 0.5))
         assert layer.found == kept and layer.planted == planted

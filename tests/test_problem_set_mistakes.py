@@ -12,6 +12,7 @@ those the case names (none for a correct alternative). A second test checks that
 of every problem set, hence every failure message it can print, is failed by some named mistake,
 and that every autograded question has a correct alternative that passes.
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,14 @@ def private_tests(tmp_path_factory) -> Path:
 def graded(tests_dir: Path, cases_module: Path) -> tuple[dict, ...]:
     """The cases of one module graded in a subprocess: a case that hangs fails the test, not the suite."""
     env = {**os.environ, "LTHBOOK_GRADING_TIME_LIMIT": "2"}  # the hidden tests' per-call limit (60 s by default)
-    result = subprocess.run([sys.executable, str(CASES_DIR / "grade_cases.py"), str(tests_dir), str(cases_module)],
-                            capture_output=True, text=True, timeout=GRADING_TIMEOUT_S, env=env, cwd=CASES_DIR)
+    result = subprocess.run(
+        [sys.executable, str(CASES_DIR / "grade_cases.py"), str(tests_dir), str(cases_module)],
+        capture_output=True,
+        text=True,
+        timeout=GRADING_TIMEOUT_S,
+        env=env,
+        cwd=CASES_DIR,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return tuple(json.loads(result.stdout.strip().splitlines()[-1]))
 
@@ -70,9 +77,12 @@ def all_test_cases(tests_dir: Path) -> dict[str, dict[str, str]]:
 def test_named_mistakes_are_rejected_and_correct_alternatives_accepted(master, private_tests):
     results = graded(private_tests / master.stem / "tests", cases_module(master))
     assert len(results) >= 10
-    wrong = [f"{r['question']} ({r['kind']}: {r['label']}): expected to fail {r['expected']}, failed {r['failed']}"
-             + "".join(f"\n    {name}: {message[-300:]}" for name, message in r["messages"].items())
-             for r in results if r["failed"] != r["expected"]]
+    wrong = [
+        f"{r['question']} ({r['kind']}: {r['label']}): expected to fail {r['expected']}, failed {r['failed']}"
+        + "".join(f"\n    {name}: {message[-300:]}" for name, message in r["messages"].items())
+        for r in results
+        if r["failed"] != r["expected"]
+    ]
     assert wrong == [], "\n".join(wrong)
 
 
@@ -85,10 +95,17 @@ def test_every_failure_message_has_a_mistake_and_every_question_an_alternative(m
     assert sorted(cases) == autograded
     for question, test_cases in cases.items():
         assert all(message for message in test_cases.values()), f"{question}: a test case without a failure message"
-        rejected = {name for r in results if r["question"] == question and r["kind"] == "mistake"
-                    for name in r["expected"] if name in r["failed"]}
+        rejected = {
+            name
+            for r in results
+            if r["question"] == question and r["kind"] == "mistake"
+            for name in r["expected"]
+            if name in r["failed"]
+        }
         assert rejected == set(test_cases), (
-            f"{master.stem} {question}: no named mistake fails {sorted(set(test_cases) - rejected)}")
-        accepted = [r["label"] for r in results if r["question"] == question and r["kind"] == "alternative"
-                    and not r["failed"]]
+            f"{master.stem} {question}: no named mistake fails {sorted(set(test_cases) - rejected)}"
+        )
+        accepted = [
+            r["label"] for r in results if r["question"] == question and r["kind"] == "alternative" and not r["failed"]
+        ]
         assert len(accepted) >= 2, f"{master.stem} {question}: fewer than two correct answers pass ({accepted})"

@@ -1,4 +1,5 @@
 """lthbook.setup, the shared argument checks, and the Colab set-up cell of every chapter."""
+
 import json
 import random
 import re

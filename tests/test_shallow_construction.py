@@ -1,4 +1,5 @@
 """Tests of lthbook.shallow_construction: depth l + 1 (Burkholz, 2022, as the book reconstructs it)."""
+
 from __future__ import annotations
 
 import math
@@ -85,8 +86,10 @@ def test_every_instance_is_the_exact_optimum(small):
             for half, sign in enumerate((1.0, -1.0)):
                 eligible = a * sign > 0
                 goal = sign * replicated[row, j]
-                best = float(goal.abs()) if not bool(eligible.any()) else float(
-                    brute_force((second[row, units] * a.abs())[eligible], goal, device=CPU).error[0]
+                best = (
+                    float(goal.abs())
+                    if not bool(eligible.any())
+                    else float(brute_force((second[row, units] * a.abs())[eligible], goal, device=CPU).error[0])
                 )
                 assert abs(float(pruned.residuals[0][half][row, j].abs()) - best) <= 1e-12
     for row in range(third.shape[0]):
@@ -145,8 +148,9 @@ def test_sampled_below_certified_below_eps_at_the_sizing_rule(widths, eps, const
             assert torch.equal(kept[~mask], torch.zeros_like(kept[~mask]))
             assert torch.equal(kept[mask], weight[mask])
         certificate = certified_shallow_bound(pruned, target)
-        sampled = sampled_shallow_error(pruned, target, 500, adversarial_steps=20, refine_points=32,
-                                        generator=generator(7))
+        sampled = sampled_shallow_error(
+            pruned, target, 500, adversarial_steps=20, refine_points=32, generator=generator(7)
+        )
         assert 0 < sampled <= certificate.bound < eps
         # Below the a priori bound the sizing rule was built on (all residuals ≤ ε′ is not
         # guaranteed, so compare with the largest residual instead).
@@ -165,6 +169,7 @@ def test_shallow_size_is_the_least_fixed_point():
         assert size.rho >= constant * math.log2(2 / min(size.eps_prime, size.delta_prime))
         smaller = shallow_size(eps, eps, widths, constant=constant)  # deterministic
         assert smaller == size
+
     # Widths (4, 3, 2) by hand: r_1 = 3ρ, r_2 = 2; K = √(2·3ρ·4)·√(2·ρ·3) + √(2·3) = 12ρ + √6 and
     # N = 2·3ρ·4 + 2·3 = 24ρ + 6; ρ is the least value with ρ ≥ C log₂(2/min(ε/(2K), δ/N)).
     def needed(rho: int) -> float:
@@ -183,8 +188,9 @@ def test_shallow_size_is_the_least_fixed_point():
 def test_compare_with_theorem_1():
     widths = (4, 3, 2)
     target = construction.random_target(widths, generator=generator(3), device=CPU)
-    result = compare_with_theorem_1(target, eps=0.05, delta=0.05, constant=2.0, num_points=300,
-                                    adversarial_steps=10, device=CPU)
+    result = compare_with_theorem_1(
+        target, eps=0.05, delta=0.05, constant=2.0, num_points=300, adversarial_steps=10, device=CPU
+    )
     assert isinstance(result, DepthComparison)
     assert result.theorem_1.depth == 4 and result.shallow.depth == 3
     size = shallow_size(0.05, 0.05, widths, constant=2.0)
@@ -237,8 +243,11 @@ def test_bad_targets_and_masks_raise(small):
         certified_shallow_bound(bad, target)
     with pytest.raises(ValueError, match="mask S_2"):
         certified_shallow_bound(
-            PrunedShallowNetwork(network=network, masks=(pruned.masks[0], pruned.masks[1].T, pruned.masks[2]),
-                                 residuals=()), target)
+            PrunedShallowNetwork(
+                network=network, masks=(pruned.masks[0], pruned.masks[1].T, pruned.masks[2]), residuals=()
+            ),
+            target,
+        )
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")

@@ -9,6 +9,7 @@ module may import freely; everything else is reached through public names.
 The test parses every module of ``lthbook`` with :mod:`ast` (it imports nothing) and lists
 each cross-module use of a private name.
 """
+
 from __future__ import annotations
 
 import ast

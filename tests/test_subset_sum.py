@@ -377,7 +377,6 @@ def test_milp_with_eps():
     assert math.isnan(infeasible.error.item()) and not infeasible.mask.any()
 
 
-
 def test_milp_with_eps_finds_every_feasible_instance():
     # With ε as an upper bound on the error variable t, HiGHS's presolve called some feasible
     # instances infeasible (SciPy 1.14.1 on the case above; SciPy 1.17.1 on several of these).
@@ -391,6 +390,7 @@ def test_milp_with_eps_finds_every_feasible_instance():
             found = ss.milp(x[b], z[b : b + 1], eps=float(eps[b]))
             assert found.status == ("optimal",), (n, b, found.status)
             assert found.error.item() <= eps[b].item()
+
 
 # ----------------------------------------------------------------------------------------
 # CUDA

@@ -1,4 +1,5 @@
 """Tests of lthbook.widgets: the SubsetSum explorer and its static figure."""
+
 from __future__ import annotations
 
 import itertools
@@ -118,7 +119,10 @@ def test_explorer_builds_with_the_given_values():
     explorer = widgets.subset_sum_explorer(n=6, law="gaussian", target=-0.4, seed=5)
     controls, picture = _controls(explorer)
     assert {name: control.value for name, control in controls.items()} == {
-        "n": 6, "law": "gaussian", "target z": -0.4, "seed": 5,
+        "n": 6,
+        "law": "gaussian",
+        "target z": -0.4,
+        "seed": 5,
     }
     assert picture.format == "png" and bytes(picture.value).startswith(PNG_SIGNATURE)
 

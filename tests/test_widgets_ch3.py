@@ -1,4 +1,5 @@
 """Tests of chapter 3's explorer in lthbook.widgets: the pruned gadget, its figure, the widget."""
+
 from __future__ import annotations
 
 import matplotlib

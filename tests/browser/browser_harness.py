@@ -178,9 +178,7 @@ def launch_chromium() -> Iterator[Any]:
     if executable is None:
         raise RuntimeError("no Chromium found (install Debian's chromium or set LTHBOOK_CHROMIUM)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
-        )
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=list(CHROMIUM_ARGS))
         try:
             yield browser
         finally:
@@ -388,9 +386,7 @@ def settle(page: Any, report: PageReport) -> None:
         try:
             page.wait_for_function(_WIDGETS_RENDERED_JS, timeout=WIDGETS_TIMEOUT_S * 1000)
         except PlaywrightTimeout:
-            report.settle_problems.append(
-                f"embedded widgets were not all rendered after {WIDGETS_TIMEOUT_S} s"
-            )
+            report.settle_problems.append(f"embedded widgets were not all rendered after {WIDGETS_TIMEOUT_S} s")
         _settle_mathjax(page, report)  # widget labels are typeset after rendering
     try:
         page.wait_for_function(

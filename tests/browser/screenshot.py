@@ -37,9 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html-dir", type=Path, default=None, help=f"built site (default: {html_dir()})")
     parser.add_argument("--width", type=int, default=VIEWPORT["width"], help="viewport width")
     parser.add_argument("--open-solutions", action="store_true", help="click every solution open first")
-    parser.add_argument("--click", default=None, help="CSS selector: click its first visible match first "
-                        "(e.g. .primary-toggle to open the navigation drawer); the screenshot is then "
-                        "of the window only, not the full page")
+    parser.add_argument(
+        "--click",
+        default=None,
+        help="CSS selector: click its first visible match first "
+        "(e.g. .primary-toggle to open the navigation drawer); the screenshot is then "
+        "of the window only, not the full page",
+    )
     args = parser.parse_args(argv)
 
     if args.html_dir is not None:

@@ -77,8 +77,7 @@ def test_no_console_errors(reports: dict[str, PageReport], page_path: str) -> No
 def test_no_failed_or_foreign_requests(reports: dict[str, PageReport], page_path: str) -> None:
     report = _report(reports, page_path)
     assert not report.foreign_requests, (
-        "the page needs the network (these requests left 127.0.0.1 and were blocked):"
-        + _lines(report.foreign_requests)
+        "the page needs the network (these requests left 127.0.0.1 and were blocked):" + _lines(report.foreign_requests)
     )
     assert not report.failed_requests, f"requests that failed:{_lines(report.failed_requests)}"
 

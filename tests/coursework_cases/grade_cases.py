@@ -12,6 +12,7 @@ graded the way otter grades a submission (``ExceptionTestFile.run`` on a global 
 test case's exception caught and reported), and the script prints one JSON object: for each case,
 the names of the test cases that failed and their messages.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -49,8 +50,9 @@ def grade(tests_dir: Path, case: Case) -> dict[str, str]:
 
     test_file = ExceptionTestFile.from_file(str(tests_dir / f"{case.question}.py"))
     test_file.run(dict(case.env))
-    return {test_case_name(result.test_case): result.message
-            for result in test_file.test_case_results if not result.passed}
+    return {
+        test_case_name(result.test_case): result.message for result in test_file.test_case_results if not result.passed
+    }
 
 
 def test_case_name(test_case) -> str:
@@ -71,8 +73,16 @@ def main(argv: list[str]) -> int:
     out = []
     for case in load_cases(module_path):
         failed = grade(tests_dir, case)
-        out.append({"question": case.question, "label": case.label, "kind": case.kind,
-                    "expected": sorted(case.fails), "failed": sorted(failed), "messages": failed})
+        out.append(
+            {
+                "question": case.question,
+                "label": case.label,
+                "kind": case.kind,
+                "expected": sorted(case.fails),
+                "failed": sorted(failed),
+                "messages": failed,
+            }
+        )
     print(json.dumps(out))
     return 0
 

@@ -1,5 +1,6 @@
 """Problem set 2: wrong answers that make the mistakes its failure messages name, and correct
 alternatives (another algorithm, another tie-breaking, other rounding), for grade_cases.py."""
+
 from __future__ import annotations
 
 import itertools
@@ -194,42 +195,88 @@ CASES = [
     Case("q1", "bisection in exact integers", {"q1_answer": least_n_by_bisection()}),
     Case("q1", "forgets the empty subset", {"q1_answer": least_n(3, 0.0077, empty=False)}, {"test_q1_value"}),
     Case("q1", "off by one (n - 1)", {"q1_answer": least_n(3, 0.0077) - 1}, {"test_q1_value"}),
-    Case("q1", "off by one (n + 1, from count * 2 eps > 2 read as 'first n past it')",
-         {"q1_answer": least_n(3, 0.0077) + 1}, {"test_q1_value"}),
+    Case(
+        "q1",
+        "off by one (n + 1, from count * 2 eps > 2 read as 'first n past it')",
+        {"q1_answer": least_n(3, 0.0077) + 1},
+        {"test_q1_value"},
+    ),
     Case("q1", "each sum covers eps instead of 2 eps", {"q1_answer": least_n(3, 0.0077, cover=1.0)}, {"test_q1_value"}),
     Case("q1", "a float instead of an int", {"q1_answer": float(least_n(3, 0.0077))}, {"test_q1_type"}),
     # q2
     Case("q2", "closed form", {"q2_c": 1 / math.e, "q2_weight": 1 / math.e}),
-    Case("q2", "numerical maximisation (float rounding)",
-         {"q2_c": float(NUMERICAL.x), "q2_weight": float(-NUMERICAL.fun)}),
-    Case("q2", "the chapter's c = 1/2 instead of the maximiser",
-         {"q2_c": 0.5, "q2_weight": math.log(2) / 2}, {"test_q2_c", "test_q2_weight"}),
-    Case("q2", "density w/c instead of w/(2c): weight halved", {"q2_c": 1 / math.e, "q2_weight": 1 / (2 * math.e)},
-         {"test_q2_weight"}),
-    Case("q2", "NumPy 0-d arrays instead of floats", {"q2_c": np.array(1 / math.e), "q2_weight": np.array(1 / math.e)},
-         {"test_q2_type"}),
+    Case(
+        "q2",
+        "numerical maximisation (float rounding)",
+        {"q2_c": float(NUMERICAL.x), "q2_weight": float(-NUMERICAL.fun)},
+    ),
+    Case(
+        "q2",
+        "the chapter's c = 1/2 instead of the maximiser",
+        {"q2_c": 0.5, "q2_weight": math.log(2) / 2},
+        {"test_q2_c", "test_q2_weight"},
+    ),
+    Case(
+        "q2",
+        "density w/c instead of w/(2c): weight halved",
+        {"q2_c": 1 / math.e, "q2_weight": 1 / (2 * math.e)},
+        {"test_q2_weight"},
+    ),
+    Case(
+        "q2",
+        "NumPy 0-d arrays instead of floats",
+        {"q2_c": np.array(1 / math.e), "q2_weight": np.array(1 / math.e)},
+        {"test_q2_type"},
+    ),
     # q3
     Case("q3", "the model answer (vectorised, ties towards the first)", {"worst_target": worst_target_vectorised}),
     Case("q3", "Python loop, sums by fsum, ties towards the last candidate", {"worst_target": worst_target_loop}),
-    Case("q3", "only the ends of the interval", {"worst_target": worst_target_ends_only},
-         {"test_q3_fixed", "test_q3_random", "test_q3_intervals"}),
-    Case("q3", "only the midpoints of gaps (the ends forgotten)", {"worst_target": worst_target_midpoints_only},
-         {"test_q3_fixed", "test_q3_random", "test_q3_intervals"}),
-    Case("q3", "only the sums inside [lo, hi] count", {"worst_target": worst_target_sums_inside_only},
-         {"test_q3_random", "test_q3_intervals"}),
+    Case(
+        "q3",
+        "only the ends of the interval",
+        {"worst_target": worst_target_ends_only},
+        {"test_q3_fixed", "test_q3_random", "test_q3_intervals"},
+    ),
+    Case(
+        "q3",
+        "only the midpoints of gaps (the ends forgotten)",
+        {"worst_target": worst_target_midpoints_only},
+        {"test_q3_fixed", "test_q3_random", "test_q3_intervals"},
+    ),
+    Case(
+        "q3",
+        "only the sums inside [lo, hi] count",
+        {"worst_target": worst_target_sums_inside_only},
+        {"test_q3_random", "test_q3_intervals"},
+    ),
     Case("q3", "calls lthbook's solvers", {"worst_target": worst_target_calls_library}, {"test_q3_random"}),
     # q4
     Case("q4", "the model answer's meet in the middle", {"meet_in_the_middle": mitm}),
     Case("q4", "ties broken towards the sum above", {"meet_in_the_middle": lambda x, z: mitm(x, z, prefer_above=True)}),
     Case("q4", "searches the sorted A sums instead", {"meet_in_the_middle": mitm_sorted_a}),
-    Case("q4", "the mask of the B half from the sorted index",
-         {"meet_in_the_middle": lambda x, z: mitm(x, z, sorted_index=True)},
-         {"test_q4_fixed", "test_q4_random", "test_q4_large"}),
-    Case("q4", "fails on an empty first half (n = 1)",
-         {"meet_in_the_middle": lambda x, z: mitm(x, z, empty_half_bug=True)}, {"test_q4_random"}),
-    Case("q4", "an int mask instead of a bool one", {"meet_in_the_middle": lambda x, z: mitm(x, z, as_int=True)},
-         {"test_q4_fixed", "test_q4_random", "test_q4_large"}),
-    Case("q4", "brute force over all 2^n subsets (hangs at n = 36)", {"meet_in_the_middle": mitm_or_python_brute_force},
-         {"test_q4_large"}),
+    Case(
+        "q4",
+        "the mask of the B half from the sorted index",
+        {"meet_in_the_middle": lambda x, z: mitm(x, z, sorted_index=True)},
+        {"test_q4_fixed", "test_q4_random", "test_q4_large"},
+    ),
+    Case(
+        "q4",
+        "fails on an empty first half (n = 1)",
+        {"meet_in_the_middle": lambda x, z: mitm(x, z, empty_half_bug=True)},
+        {"test_q4_random"},
+    ),
+    Case(
+        "q4",
+        "an int mask instead of a bool one",
+        {"meet_in_the_middle": lambda x, z: mitm(x, z, as_int=True)},
+        {"test_q4_fixed", "test_q4_random", "test_q4_large"},
+    ),
+    Case(
+        "q4",
+        "brute force over all 2^n subsets (hangs at n = 36)",
+        {"meet_in_the_middle": mitm_or_python_brute_force},
+        {"test_q4_large"},
+    ),
     Case("q4", "calls lthbook's solver", {"meet_in_the_middle": mitm_calls_solver}, {"test_q4_random"}),
 ]

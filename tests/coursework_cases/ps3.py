@@ -1,5 +1,6 @@
 """Problem set 3: wrong answers that make the mistakes its failure messages name, and correct
 alternatives (another algorithm, another tie-breaking, other rounding), for grade_cases.py."""
+
 from __future__ import annotations
 
 import itertools
@@ -33,8 +34,10 @@ def q1_env(r_plus, r_minus, worst=None):
 
 def q1_by_evaluation():
     """Alternative: evaluate the error at -1, 0, 1 directly (piecewise linear), ties towards -1."""
+
     def error(x):
         return abs(float(np.sum(KEPT * V * np.maximum(U * x, 0.0))) - W * x)
+
     values = {x: error(x) for x in (-1.0, 0.0, 1.0)}
     worst = max(values, key=lambda x: (values[x], -x))
     return {"q1_answer": values[worst], "q1_worst_x": worst}
@@ -69,9 +72,11 @@ def e_norm(r_plus, r_minus):
 
 
 def q2_env(bound=None, plain=None, negated=None):
-    return {"q2_bound": ETA * math.sqrt(D) if bound is None else bound,
-            "q2_exact": exact(R_PLUS, R_MINUS) if plain is None else plain,
-            "q2_exact_negated": exact(-R_PLUS, -R_MINUS) if negated is None else negated}
+    return {
+        "q2_bound": ETA * math.sqrt(D) if bound is None else bound,
+        "q2_exact": exact(R_PLUS, R_MINUS) if plain is None else plain,
+        "q2_exact_negated": exact(-R_PLUS, -R_MINUS) if negated is None else negated,
+    }
 
 
 # --------------------------------------------------------------------------- q3: gadget outputs
@@ -137,41 +142,76 @@ CASES = [
     Case("q1", "the model answer (residuals at x = 1 and x = -1)", q1_env(*q1_errors())),
     Case("q1", "evaluated at -1, 0, 1, ties towards -1", q1_by_evaluation()),
     Case("q1", "g_S(-1) compared with w instead of -w", q1_env(*q1_errors(minus_sign=-1.0)), {"test_q1_value"}),
-    Case("q1", "all units kept (the mask ignored)", q1_env(*q1_errors(kept=np.ones(4, dtype=bool))),
-         {"test_q1_value", "test_q1_worst_x"}),
+    Case(
+        "q1",
+        "all units kept (the mask ignored)",
+        q1_env(*q1_errors(kept=np.ones(4, dtype=bool))),
+        {"test_q1_value", "test_q1_worst_x"},
+    ),
     Case("q1", "the other end as the worst input", q1_env(*q1_errors(), worst=1.0), {"test_q1_worst_x"}),
     Case("q1", "an int for the worst input", {**q1_env(*q1_errors()), "q1_worst_x": -1}, {"test_q1_format"}),
     # q2
     Case("q2", "the model answer", q2_env()),
-    Case("q2", "all sign patterns, fsum norms",
-         q2_env(plain=exact_by_sign_patterns(R_PLUS, R_MINUS), negated=exact_by_sign_patterns(-R_PLUS, -R_MINUS))),
+    Case(
+        "q2",
+        "all sign patterns, fsum norms",
+        q2_env(plain=exact_by_sign_patterns(R_PLUS, R_MINUS), negated=exact_by_sign_patterns(-R_PLUS, -R_MINUS)),
+    ),
     Case("q2", "the cube's bound d eta", q2_env(bound=D * ETA), {"test_q2_bound"}),
     Case("q2", "one block's error eta", q2_env(bound=ETA), {"test_q2_bound"}),
-    Case("q2", "the bound ||e||_2 for the exact error",
-         q2_env(plain=e_norm(R_PLUS, R_MINUS), negated=e_norm(-R_PLUS, -R_MINUS)),
-         {"test_q2_exact", "test_q2_exact_negated"}),
-    Case("q2", "only the positive sign of the error (g_S - f)",
-         q2_env(plain=exact(R_PLUS, R_MINUS, signs="+"), negated=exact(-R_PLUS, -R_MINUS, signs="+")),
-         {"test_q2_exact_negated"}),
+    Case(
+        "q2",
+        "the bound ||e||_2 for the exact error",
+        q2_env(plain=e_norm(R_PLUS, R_MINUS), negated=e_norm(-R_PLUS, -R_MINUS)),
+        {"test_q2_exact", "test_q2_exact_negated"},
+    ),
+    Case(
+        "q2",
+        "only the positive sign of the error (g_S - f)",
+        q2_env(plain=exact(R_PLUS, R_MINUS, signs="+"), negated=exact(-R_PLUS, -R_MINUS, signs="+")),
+        {"test_q2_exact_negated"},
+    ),
     Case("q2", "q2_exact_negated left as ...", q2_env(negated=Ellipsis), {"test_q2_format", "test_q2_exact_negated"}),
     # q3
     Case("q3", "the model answer", {"gadget_output": gadget_output}),
     Case("q3", "einsum, pruning through the first edge", {"gadget_output": gadget_output_einsum_masking_u}),
     Case("q3", "the mask ignored", {"gadget_output": gadget_output_ignores_mask}, {"test_q3_small", "test_q3_random"}),
     Case("q3", "float32", {"gadget_output": gadget_output_float32}, {"test_q3_small", "test_q3_random"}),
-    Case("q3", "squeezed output (shape lost when B = 1 or N = 1)", {"gadget_output": gadget_output_squeezed},
-         {"test_q3_random"}),
+    Case(
+        "q3",
+        "squeezed output (shape lost when B = 1 or N = 1)",
+        {"gadget_output": gadget_output_squeezed},
+        {"test_q3_random"},
+    ),
     # q4
     Case("q4", "the model answer", {"prune_gadget_by_subset_sum": prune}),
-    Case("q4", "coefficients -v_k u_k for the negative half, boolean indexing",
-         {"prune_gadget_by_subset_sum": prune_other_route}),
-    Case("q4", "target +w for the negative half",
-         {"prune_gadget_by_subset_sum": lambda u, v, w: prune(u, v, w, negative_target_sign=1.0)},
-         {"test_q4_small", "test_q4_random", "test_q4_edge_cases"}),
-    Case("q4", "an empty half not skipped (the solver refuses n = 0)",
-         {"prune_gadget_by_subset_sum": lambda u, v, w: prune(u, v, w, skip_empty=False)}, {"test_q4_edge_cases"}),
-    Case("q4", "one instance over all units", {"prune_gadget_by_subset_sum": prune_one_instance},
-         {"test_q4_small", "test_q4_random", "test_q4_edge_cases"}),
-    Case("q4", "an int mask", {"prune_gadget_by_subset_sum": lambda u, v, w: prune(u, v, w, as_int=True)},
-         {"test_q4_small", "test_q4_random", "test_q4_edge_cases"}),
+    Case(
+        "q4",
+        "coefficients -v_k u_k for the negative half, boolean indexing",
+        {"prune_gadget_by_subset_sum": prune_other_route},
+    ),
+    Case(
+        "q4",
+        "target +w for the negative half",
+        {"prune_gadget_by_subset_sum": lambda u, v, w: prune(u, v, w, negative_target_sign=1.0)},
+        {"test_q4_small", "test_q4_random", "test_q4_edge_cases"},
+    ),
+    Case(
+        "q4",
+        "an empty half not skipped (the solver refuses n = 0)",
+        {"prune_gadget_by_subset_sum": lambda u, v, w: prune(u, v, w, skip_empty=False)},
+        {"test_q4_edge_cases"},
+    ),
+    Case(
+        "q4",
+        "one instance over all units",
+        {"prune_gadget_by_subset_sum": prune_one_instance},
+        {"test_q4_small", "test_q4_random", "test_q4_edge_cases"},
+    ),
+    Case(
+        "q4",
+        "an int mask",
+        {"prune_gadget_by_subset_sum": lambda u, v, w: prune(u, v, w, as_int=True)},
+        {"test_q4_small", "test_q4_random", "test_q4_edge_cases"},
+    ),
 ]

@@ -1,5 +1,6 @@
 """Problem set 5: wrong answers that make the mistakes its failure messages name, and correct
 alternatives (another algorithm, another tie-breaking, other rounding), for grade_cases.py."""
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,9 @@ def least_m(d, eps):
 def log2_count_lgamma(m, k=None):
     if k is None or k >= m:
         return float(m)
-    logs = np.array([math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1)
-                     for j in range(k + 1)]) / math.log(2)
+    logs = np.array(
+        [math.lgamma(m + 1) - math.lgamma(j + 1) - math.lgamma(m - j + 1) for j in range(k + 1)]
+    ) / math.log(2)
     top = logs.max()
     return float(top + np.log2(np.exp2(logs - top).sum()))
 
@@ -123,42 +125,97 @@ CASES = [
     # q1
     Case("q1", "exact integers", {"q1_m": 500, "q1_width": 25}),
     Case("q1", "bit_length of the exact power", {"q1_m": 100 * ((32).bit_length() - 1), "q1_width": width_for(500)}),
-    Case("q1", "a floating-point logarithm a hair above 500 (m = 501), the width right for it",
-         {"q1_m": FLOAT_SLIP_M, "q1_width": width_for(FLOAT_SLIP_M)}, {"test_q1_m"}),
+    Case(
+        "q1",
+        "a floating-point logarithm a hair above 500 (m = 501), the width right for it",
+        {"q1_m": FLOAT_SLIP_M, "q1_width": width_for(FLOAT_SLIP_M)},
+        {"test_q1_m"},
+    ),
     Case("q1", "the width from 2dw > m (strict)", {"q1_m": 500, "q1_width": 500 // 20 + 1}, {"test_q1_width"}),
-    Case("q1", "the width rounded down (below m)", {"q1_m": 510, "q1_width": 510 // 20},
-         {"test_q1_types", "test_q1_m", "test_q1_width"}),
+    Case(
+        "q1",
+        "the width rounded down (below m)",
+        {"q1_m": 510, "q1_width": 510 // 20},
+        {"test_q1_types", "test_q1_m", "test_q1_width"},
+    ),
     Case("q1", "the width rounded up twice (from m + 1)", {"q1_m": 500, "q1_width": width_for(501)}, {"test_q1_width"}),
     Case("q1", "m as a float", {"q1_m": 500.0, "q1_width": 25}, {"test_q1_types"}),
     # q2
-    Case("q2", "the model answer", {"q2_halving": 144, "q2_tenfold": tuple(least_m(12, e / 10) - least_m(12, e)
-                                                                            for e in (0.003, 0.004))}),
-    Case("q2", "exact differences by lower_bound.min_parameters' formula in a loop",
-         {"q2_halving": least_m(12, 0.0015) - least_m(12, 0.003),
-          "q2_tenfold": (least_m(12, 0.0003) - least_m(12, 0.003), least_m(12, 0.0004) - least_m(12, 0.004))}),
-    Case("q2", "m itself instead of the increment", {"q2_halving": least_m(12, 0.003), "q2_tenfold": (
-        least_m(12, 0.0003) - least_m(12, 0.003), least_m(12, 0.0004) - least_m(12, 0.004))}, {"test_q2_halving"}),
-    Case("q2", "one ceiling of d^2 log2(10) for both", {"q2_halving": 144, "q2_tenfold": (
-        math.ceil(144 * math.log2(10)),) * 2}, {"test_q2_tenfold"}),
-    Case("q2", "a list instead of a tuple", {"q2_halving": 144, "q2_tenfold": [
-        least_m(12, 0.0003) - least_m(12, 0.003), least_m(12, 0.0004) - least_m(12, 0.004)]}, {"test_q2_types"}),
+    Case(
+        "q2",
+        "the model answer",
+        {"q2_halving": 144, "q2_tenfold": tuple(least_m(12, e / 10) - least_m(12, e) for e in (0.003, 0.004))},
+    ),
+    Case(
+        "q2",
+        "exact differences by lower_bound.min_parameters' formula in a loop",
+        {
+            "q2_halving": least_m(12, 0.0015) - least_m(12, 0.003),
+            "q2_tenfold": (least_m(12, 0.0003) - least_m(12, 0.003), least_m(12, 0.0004) - least_m(12, 0.004)),
+        },
+    ),
+    Case(
+        "q2",
+        "m itself instead of the increment",
+        {
+            "q2_halving": least_m(12, 0.003),
+            "q2_tenfold": (least_m(12, 0.0003) - least_m(12, 0.003), least_m(12, 0.0004) - least_m(12, 0.004)),
+        },
+        {"test_q2_halving"},
+    ),
+    Case(
+        "q2",
+        "one ceiling of d^2 log2(10) for both",
+        {"q2_halving": 144, "q2_tenfold": (math.ceil(144 * math.log2(10)),) * 2},
+        {"test_q2_tenfold"},
+    ),
+    Case(
+        "q2",
+        "a list instead of a tuple",
+        {
+            "q2_halving": 144,
+            "q2_tenfold": [least_m(12, 0.0003) - least_m(12, 0.003), least_m(12, 0.0004) - least_m(12, 0.004)],
+        },
+        {"test_q2_types"},
+    ),
     # q3
     Case("q3", "lgamma and a log-sum-exp", {"log2_subnetwork_count": log2_count_lgamma}),
     Case("q3", "exact integers", {"log2_subnetwork_count": log2_count_exact}),
     Case("q3", "floats of the counts", {"log2_subnetwork_count": log2_count_floats}, {"test_q3_random"}),
-    Case("q3", "the sum stops at k - 1", {"log2_subnetwork_count": log2_count_off_by_one},
-         {"test_q3_small", "test_q3_random"}),
-    Case("q3", "k = None not handled", {"log2_subnetwork_count": log2_count_no_none},
-         {"test_q3_small", "test_q3_random"}),
+    Case(
+        "q3",
+        "the sum stops at k - 1",
+        {"log2_subnetwork_count": log2_count_off_by_one},
+        {"test_q3_small", "test_q3_random"},
+    ),
+    Case(
+        "q3", "k = None not handled", {"log2_subnetwork_count": log2_count_no_none}, {"test_q3_small", "test_q3_random"}
+    ),
     # q4
     Case("q4", "the model answer (candidates of fact 2)", {"scalar_cover_error": cover_error}),
     Case("q4", "the two halves separately, b_S with the other sign", {"scalar_cover_error": cover_error_by_halves}),
-    Case("q4", "only w = -1 and w = 1", {"scalar_cover_error": lambda u, v: cover_error(u, v, candidates="ends")},
-         {"test_q4_fixed", "test_q4_interior"}),
-    Case("q4", "a grid of 200,001 targets", {"scalar_cover_error": lambda u, v: cover_error(u, v, candidates="grid")},
-         {"test_q4_interior"}),
-    Case("q4", "the ReLU forgotten (g_S(x) = x sum_K v_k u_k)", {"scalar_cover_error": cover_error_linear},
-         {"test_q4_interior", "test_q4_random"}),
-    Case("q4", "calls lthbook.lower_bound", {"scalar_cover_error": cover_error_calls_library},
-         {"test_q4_interior", "test_q4_random"}),
+    Case(
+        "q4",
+        "only w = -1 and w = 1",
+        {"scalar_cover_error": lambda u, v: cover_error(u, v, candidates="ends")},
+        {"test_q4_fixed", "test_q4_interior"},
+    ),
+    Case(
+        "q4",
+        "a grid of 200,001 targets",
+        {"scalar_cover_error": lambda u, v: cover_error(u, v, candidates="grid")},
+        {"test_q4_interior"},
+    ),
+    Case(
+        "q4",
+        "the ReLU forgotten (g_S(x) = x sum_K v_k u_k)",
+        {"scalar_cover_error": cover_error_linear},
+        {"test_q4_interior", "test_q4_random"},
+    ),
+    Case(
+        "q4",
+        "calls lthbook.lower_bound",
+        {"scalar_cover_error": cover_error_calls_library},
+        {"test_q4_interior", "test_q4_random"},
+    ),
 ]

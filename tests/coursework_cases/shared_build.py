@@ -5,6 +5,7 @@
 and private halves), so the first to ask builds it under pytest's session folder and the others
 reuse it.
 """
+
 from __future__ import annotations
 
 import sys
