@@ -286,7 +286,7 @@ def test_filled_student_notebook_passes_in_a_fresh_environment_from_the_wheel_al
                 "from nbclient import NotebookClient",
                 "assert sys.prefix != sys.base_prefix",
                 "nb = nbformat.read(sys.argv[1], as_version=4)",
-                "NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute()",
+                "NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute()",  # noqa: E501
                 "nbformat.write(nb, 'executed.ipynb')",
                 "print(json.dumps({'lthbook': lthbook.__file__}))",
             ]
