@@ -287,8 +287,7 @@ def test_gap_to_the_upper_bound_is_an_additive_term():
     # Difference of the width factors, 2n − lower bound's 2·min_width/d, stays bounded in ε.
     d = 16
     gaps = [
-        2 * required_n(eps, 0.1, d, d, 1, constant=1.0) - 2 * math.log2(1 / (2 * eps))
-        for eps in (1e-3, 1e-30, 1e-200)
+        2 * required_n(eps, 0.1, d, d, 1, constant=1.0) - 2 * math.log2(1 / (2 * eps)) for eps in (1e-3, 1e-30, 1e-200)
     ]
     assert max(gaps) - min(gaps) < 4
 
