@@ -32,8 +32,10 @@ What is here
 * :func:`brute_force` — all 2^n sums; the obviously correct oracle for tests (n ≤ 22).
 * :func:`worst_case_error` — sup over z ∈ [lo, hi] of the optimal error, exactly.
 * :func:`sample_coefficients` — the coefficient laws ``"uniform"``, ``"product"``,
-  ``"gaussian"``, and ``"half_block"``, the law of the construction's instances (one half of a
-  block of 2n units: a Binomial(2n, 1/2) number of product coefficients, as 2n slots with zeros).
+  ``"gaussian"``, ``"half_block"``, the law of the construction's instances (one half of a
+  block of 2n units: a Binomial(2n, 1/2) number of product coefficients, as 2n slots with zeros),
+  and ``"hyperbolic"``, density ∝ 1/|x| on 10⁻³ ≤ |x| ≤ 1 (the kind of law of Orseau, Hutter &
+  Rivasplata, 2020; chapter 7). :func:`law_shape` measures where each law puts its mass.
 * :func:`first_success`, :func:`least_n`, :func:`failure_rate`, :func:`measure_constant` —
   Lueker's event measured: the first n at which a draw succeeds, the n at which at most a
   fraction ε fail, failure rates with Wilson intervals, and the constant C with a bootstrap
@@ -95,6 +97,8 @@ __all__ = [
     "failure_rate",
     "measure_constant",
     "slots_per_n",
+    "law_shape",
+    "LawShape",
     "FailureRate",
     "MeasuredConstant",
     "DEFAULT_MEMORY_BUDGET_BYTES",
@@ -102,6 +106,8 @@ __all__ = [
     "COEFFICIENT_LAWS",
     "LAWS",
     "HALF_BLOCK",
+    "HYPERBOLIC",
+    "HYPERBOLIC_LOWER",
     "CONSTANT_EPS_GRID",
     "SOLVE_BACKENDS",
     "ArrayLike",
@@ -120,8 +126,13 @@ COEFFICIENT_LAWS = ("uniform", "product", "gaussian")
 #: The half-block law: the coefficients of one half of one block of Theorem 1's construction
 #: (2n slots, a Binomial(2n, 1/2) number of them nonzero; see :func:`sample_coefficients`).
 HALF_BLOCK = "half_block"
+#: The hyperbolic law: density 1 / (2 |x| ln(1/a)) on a ≤ |x| ≤ 1, a = :data:`HYPERBOLIC_LOWER`
+#: (|x| log-uniform, sign fair; see :func:`sample_coefficients`). Chapter 7 compares it.
+HYPERBOLIC = "hyperbolic"
+#: The lower end a of the hyperbolic law's range a ≤ |x| ≤ 1.
+HYPERBOLIC_LOWER = 1e-3
 #: Every law :func:`sample_coefficients`, :func:`failure_rate` and :func:`measure_constant` accept.
-LAWS = COEFFICIENT_LAWS + (HALF_BLOCK,)
+LAWS = COEFFICIENT_LAWS + (HALF_BLOCK, HYPERBOLIC)
 #: The ε at which chapter 2 reports the half-block constant: from 1/(2√2) ≈ 0.354, the largest
 #: ε″ = min(ε′, δ′) that :func:`lthbook.construction.per_instance_budget` can return (ε ≤ 1,
 #: l = d_in = d_out = 1), down to 0.001. :func:`measure_constant` covers every ε in between.
@@ -444,6 +455,13 @@ def sample_coefficients(
       in float64). The negative half (N_k·|M_k| over M_k < 0, target −w) has the same law. The
       result has shape ``(batch, 2n)``: ``n`` is the construction's n, not the number of
       coefficients (:func:`slots_per_n`).
+    * ``"hyperbolic"`` (:data:`HYPERBOLIC`): density 1 / (2 |x| ln(1/a)) on a ≤ |x| ≤ 1 with
+      a = :data:`HYPERBOLIC_LOWER` = 10⁻³: |x| is log-uniform (as many coefficients in
+      [2⁻ʲ⁻¹, 2⁻ʲ] as in [1/2, 1], for every octave above a) and the sign is fair. This is the
+      shape of law that Orseau, Hutter & Rivasplata (2020) draw weights from ("hyperbolic",
+      density ∝ 1/|x|); the range [10⁻³, 1] is this book's choice, not theirs (chapter 7 says what
+      was read of that paper). Drawn from one U[−1, 1] number u per coefficient:
+      x = sign(u) · a^|u|.
 
     The i.i.d. laws return ``(batch, n)`` coefficients. The numbers are drawn on the
     generator's device (the CPU when ``generator`` is None) and then moved to ``device``, so one
@@ -485,6 +503,9 @@ def sample_coefficients(
         first_layer = uniform()  # M_k: the unit fires for positive inputs iff M_k > 0
         second_layer = uniform()  # N_k
         sample = torch.where(first_layer > 0, second_layer * first_layer, torch.zeros((), dtype=torch.float64))
+    elif law == HYPERBOLIC:
+        u = uniform()  # sign(u) is fair and |u| is U[0, 1], independent of it
+        sample = torch.sign(u) * torch.pow(torch.full((), HYPERBOLIC_LOWER, dtype=torch.float64), u.abs())
     else:
         sample = torch.randn(batch, slots, generator=generator, dtype=torch.float64, device=source)
     return sample.to(device)
@@ -499,6 +520,87 @@ def slots_per_n(law: str) -> int:
     """
     law = check_choice("law", law, LAWS)
     return 2 if law == HALF_BLOCK else 1
+
+
+@dataclass(frozen=True)
+class LawShape:
+    """Where a law of :data:`LAWS` puts its coefficients, measured by :func:`law_shape`.
+
+    Shares are over all slots drawn (for ``"half_block"`` the empty slots count as zeros).
+
+    Attributes:
+        law: the law.
+        t: the half-width of the window around 0.
+        near_zero: share of coefficients with 0 < |x| ≤ t.
+        density_near_zero: near_zero / (2t), the mean density on [−t, t] without the point 0.
+        zeros: share of exact zeros (empty half-block slots).
+        beyond_one: share with |x| > 1 (the tails).
+        mean_abs: mean of |x|.
+        nonzero_per_n: nonzero coefficients per unit of n.
+        draws: coefficients drawn per unit of n (slots).
+    """
+
+    law: str
+    t: float
+    near_zero: float
+    density_near_zero: float
+    zeros: float
+    beyond_one: float
+    mean_abs: float
+    nonzero_per_n: float
+    draws: int
+
+
+def law_shape(
+    law: str,
+    t: float = 0.05,
+    draws: int = 200_000,
+    *,
+    seed: int = 0,
+    device: str | torch.device | None = None,
+) -> LawShape:
+    """How much of a law lies near 0 and beyond ±1: the two things that move n in chapter 7.
+
+    A subset sum can only fill gaps narrower than the coefficients it adds, and only reach
+    targets within the sum of the coefficients it has: mass near 0 (density near zero) decides how
+    finely the last gaps are filled, mass beyond ±1 (tails) is of little use for targets in
+    [−1, 1]. Exact values for comparison (t < 1, a = :data:`HYPERBOLIC_LOWER` ≤ t): P(|X| ≤ t) =
+    t (uniform), t(1 − ln t) (product), erf(t/√2) (gaussian), ln(t/a)/ln(1/a) (hyperbolic);
+    P(|X| > 1) = 2(1 − Φ(1)) ≈ 0.317 for the gaussian, 0 for the others.
+
+    Args:
+        law: one of :data:`LAWS`.
+        t: window half-width, 0 < t < 1.
+        draws: units of n drawn (``draws`` × :func:`slots_per_n` coefficients), ≥ 1.
+        seed: seed of a CPU generator, ≥ 0.
+        device: where the draws are made to; None = CUDA if available, else CPU.
+
+    Examples:
+        >>> shape = law_shape("uniform", 0.1, 100_000, seed=0, device="cpu")
+        >>> round(shape.near_zero, 2), shape.beyond_one, round(shape.density_near_zero, 1)
+        (0.1, 0.0, 0.5)
+    """
+    law = check_choice("law", law, LAWS)
+    t = check_float("t", t, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    draws = check_int("draws", draws, low=1)
+    seed = check_int("seed", seed, low=0)
+    device = resolve_device(device)
+    generator = torch.Generator().manual_seed(seed)
+    x = sample_coefficients(1, draws, law, generator=generator, device=device).flatten()
+    size = x.numel()
+    magnitude = x.abs()
+    near = ((magnitude > 0) & (magnitude <= t)).sum().item() / size
+    return LawShape(
+        law=law,
+        t=t,
+        near_zero=near,
+        density_near_zero=near / (2 * t),
+        zeros=(magnitude == 0).sum().item() / size,
+        beyond_one=(magnitude > 1).sum().item() / size,
+        mean_abs=magnitude.mean().item(),
+        nonzero_per_n=(magnitude > 0).sum().item() / draws,
+        draws=draws,
+    )
 
 
 # ----------------------------------------------------------------------------------------

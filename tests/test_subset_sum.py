@@ -668,3 +668,72 @@ def test_half_block_functions_agree_on_cuda():
         ss.measure_constant("half_block", grid, 300, seed=2, repeats=20, progress=False, device="cuda").value
         == ss.measure_constant("half_block", grid, 300, seed=2, repeats=20, progress=False, device="cpu").value
     )
+
+
+# ----------------------------------------------------------------------------------------
+# The hyperbolic law and law_shape (chapter 7)
+# ----------------------------------------------------------------------------------------
+
+
+def test_hyperbolic_law_is_log_uniform_in_magnitude_with_a_fair_sign():
+    a = ss.HYPERBOLIC_LOWER
+    x, _ = draw(1, 200_000, "hyperbolic", seed=5)
+    again = torch.Generator().manual_seed(5)
+    u = torch.rand(1, 200_000, generator=again, dtype=torch.float64) * 2 - 1
+    assert torch.equal(x, torch.sign(u) * a ** u.abs())  # one U[-1, 1] draw per coefficient
+    magnitude = x.abs()
+    assert magnitude.min().item() >= a and magnitude.max().item() <= 1
+    # P(|X| <= t) = ln(t/a) / ln(1/a): as many coefficients in every octave above a.
+    for t in (0.002, 0.01, 0.1, 0.5):
+        expected = math.log(t / a) / math.log(1 / a)
+        assert (magnitude <= t).double().mean().item() == pytest.approx(expected, abs=0.005)
+    assert (x > 0).double().mean().item() == pytest.approx(0.5, abs=0.005)
+    assert ss.slots_per_n("hyperbolic") == 1 and "hyperbolic" in ss.LAWS
+    assert "hyperbolic" not in ss.COEFFICIENT_LAWS  # chapter 2's laws are unchanged
+
+
+@pytest.mark.parametrize(
+    "law, near, beyond",
+    [
+        ("uniform", 0.05, 0.0),
+        ("product", 0.05 * (1 - math.log(0.05)), 0.0),
+        ("gaussian", math.erf(0.05 / math.sqrt(2)), math.erfc(1 / math.sqrt(2))),
+        ("hyperbolic", math.log(0.05 / ss.HYPERBOLIC_LOWER) / math.log(1 / ss.HYPERBOLIC_LOWER), 0.0),
+    ],
+)
+def test_law_shape_matches_the_exact_masses(law, near, beyond):
+    shape = ss.law_shape(law, 0.05, 200_000, seed=1, device=CPU)
+    assert shape.near_zero == pytest.approx(near, abs=0.004)
+    assert shape.density_near_zero == pytest.approx(near / 0.1, abs=0.04)
+    assert shape.beyond_one == pytest.approx(beyond, abs=0.004)
+    assert shape.zeros == 0.0 and shape.nonzero_per_n == 1.0
+
+
+def test_law_shape_of_the_half_block_law_counts_empty_slots():
+    shape = ss.law_shape("half_block", 0.05, 100_000, seed=2, device=CPU)
+    assert shape.zeros == pytest.approx(0.5, abs=0.005)  # half the slots are empty
+    assert shape.nonzero_per_n == pytest.approx(1.0, abs=0.01)  # n product coefficients per 2n slots
+    # Half the slots hold product-law coefficients: P(0 < |X| <= t) = t(1 - ln t) / 2.
+    assert shape.near_zero == pytest.approx(0.05 * (1 - math.log(0.05)) / 2, abs=0.004)
+
+
+def test_measured_hyperbolic_constant_against_the_exact_worst_case():
+    result = ss.measure_constant("hyperbolic", (0.2, 0.1), 200, seed=3, repeats=20, progress=False, device=CPU)
+    x = ss.sample_coefficients(200, result.max_n, "hyperbolic", generator=torch.Generator().manual_seed(3), device=CPU)
+    for eps, n_star in zip(result.eps_grid, result.n_star):
+        first = ss.first_success(x, eps, device=CPU)  # the same draws, decided one by one
+        assert (first > n_star).sum().item() <= eps * 200 < (first > n_star - 1).sum().item()
+    # The hyperbolic law wastes coefficients below eps: it needs more than the uniform law.
+    uniform = ss.measure_constant("uniform", (0.2, 0.1), 200, seed=3, repeats=20, progress=False, device=CPU)
+    assert all(h > u for h, u in zip(result.n_star, uniform.n_star))
+
+
+def test_law_shape_refuses_bad_input():
+    with pytest.raises(ValueError, match="law"):
+        ss.law_shape("cauchy")
+    with pytest.raises(ValueError, match="t must lie"):
+        ss.law_shape("uniform", 1.0)
+    with pytest.raises(ValueError, match="draws"):
+        ss.law_shape("uniform", 0.1, 0)
+    with pytest.raises(TypeError, match="seed"):
+        ss.law_shape("uniform", 0.1, 10, seed=1.5)
