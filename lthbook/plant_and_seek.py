@@ -30,8 +30,10 @@ the ball.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -52,6 +54,9 @@ __all__ = [
     "PlantAndSeekResult",
     "plant_and_seek",
     "SEEK_MODES",
+    "SeekRow",
+    "PlantAndSeekBenchmark",
+    "read_benchmark",
 ]
 
 #: What edge-popup is trained on: the labels (cross-entropy) or the target's outputs (MSE).
@@ -499,6 +504,154 @@ def plant_and_seek(
         planted=report("planted S*", planted.masks, ()),
         sought=tuple(sought),
         epochs=epochs,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# The benchmark's committed output, read back (chapter 7 does not retrain at scale)
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeekRow:
+    """One ticket row of part A of ``benchmarks/results/plant_and_seek.txt``.
+
+    Attributes:
+        ticket: ``"planted S*"``, ``"edge-popup (labels)"`` or ``"edge-popup (target)"``.
+        keep_scale: edge-popup's keep_scale (None for S*).
+        epochs: edge-popup's epochs (None for S*).
+        accuracy: test accuracy.
+        error_max, error_mean: output error ‖f(x) − g(x)‖₂ over the test inputs.
+        sampled_error: the sampled sup error over the unit ball.
+        precision: per layer, precision of the found mask against S*.
+        chance: per layer, the precision of a random mask of the same size.
+        loss_first, loss_last: edge-popup's training loss at its first and last epoch (None for S*).
+        seconds: wall seconds of the run (None for S*).
+    """
+
+    ticket: str
+    keep_scale: float | None
+    epochs: int | None
+    accuracy: float
+    error_max: float
+    error_mean: float
+    sampled_error: float
+    precision: tuple[float, ...]
+    chance: tuple[float, ...]
+    loss_first: float | None
+    loss_last: float | None
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class PlantAndSeekBenchmark:
+    """Part A of the benchmark's output: the run's set-up and one :class:`SeekRow` per ticket.
+
+    Attributes:
+        date, machine: as the file records them.
+        target_accuracy: the scaled target's test accuracy.
+        layer_widths: the random network's widths; n and cap: Theorem 1's n and max_coefficients.
+        certified_bound: S*'s certified bound.
+        kept_shares: S*'s kept share per layer.
+        rows: the tickets, S* first.
+    """
+
+    date: str
+    machine: str
+    target_accuracy: float
+    layer_widths: tuple[int, ...]
+    n: int
+    cap: int
+    certified_bound: float
+    kept_shares: tuple[float, ...]
+    rows: tuple[SeekRow, ...]
+
+    def table(self) -> str:
+        """The rows as a short text table: accuracy, errors, mean precision over the layers against chance."""
+        lines = [f"{'ticket':20s} {'keep×':>5s} {'epochs':>6s} {'acc':>6s} {'err max':>9s} {'prec/chance':>11s}"]
+        for row in self.rows:
+            scale = "-" if row.keep_scale is None else f"{row.keep_scale:g}"
+            epochs = "-" if row.epochs is None else str(row.epochs)
+            ratio = sum(p / c for p, c in zip(row.precision, row.chance)) / len(row.chance)
+            lines.append(
+                f"{row.ticket:20s} {scale:>5s} {epochs:>6s} {row.accuracy:6.3f} {row.error_max:9.2e} {ratio:11.2f}"
+            )
+        return "\n".join(lines)
+
+
+_NUMBER = r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+_ROW = re.compile(
+    rf"^(?P<ticket>planted S\*|edge-popup \((?:labels|target)\))\s+(?P<scale>-|{_NUMBER})\s+(?P<epochs>-|\d+)\s+"
+    rf"(?P<acc>{_NUMBER})\s+(?P<max>{_NUMBER})\s+(?P<mean>{_NUMBER})\s+(?P<sampled>{_NUMBER})\s+(?P<rest>.*)$"
+)
+
+
+def read_benchmark(path: str | Path) -> PlantAndSeekBenchmark:
+    """Read part A (plant and seek) of the output of ``benchmarks/plant_and_seek.py``.
+
+    Chapter 7 reads the committed ``benchmarks/results/plant_and_seek.txt`` this way instead of
+    retraining edge-popup at scale (minutes per run).
+
+    Args:
+        path: the results file.
+
+    Returns:
+        :class:`PlantAndSeekBenchmark`.
+
+    Raises:
+        FileNotFoundError: no such file (Colab installs the package without the repository's
+            ``benchmarks`` folder).
+        ValueError: the file lacks part A or one of its lines.
+    """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or pathlib.Path; got {type(path).__name__}")
+    text = Path(path).read_text(encoding="utf-8")
+    date = re.search(r"^date: ([^;]+);", text, flags=re.MULTILINE)
+    machine = re.search(r"^machine: (.+)$", text, flags=re.MULTILINE)
+    setup = re.search(
+        rf"target test accuracy ({_NUMBER}); random network widths \(([\d, ]+)\), n = (\d+), cap (\d+); "
+        rf"S\* certified bound ({_NUMBER})",
+        text,
+    )
+    shares = re.search(r"^S\* kept share per layer: (.+)$", text, flags=re.MULTILINE)
+    if not (date and machine and setup and shares):
+        raise ValueError(f"{path} has no complete part A (date, machine, set-up and kept-share lines)")
+    rows = []
+    for line in text.splitlines():
+        match = _ROW.match(line.strip())
+        if not match:
+            continue
+        pairs = re.findall(rf"({_NUMBER}) \(({_NUMBER})\)", match["rest"])
+        loss = re.search(rf"loss ({_NUMBER}) → ({_NUMBER})", match["rest"])
+        seconds = re.search(rf"; ({_NUMBER}) s$", match["rest"])
+        rows.append(
+            SeekRow(
+                ticket=match["ticket"],
+                keep_scale=None if match["scale"] == "-" else float(match["scale"]),
+                epochs=None if match["epochs"] == "-" else int(match["epochs"]),
+                accuracy=float(match["acc"]),
+                error_max=float(match["max"]),
+                error_mean=float(match["mean"]),
+                sampled_error=float(match["sampled"]),
+                precision=tuple(float(p) for p, _ in pairs),
+                chance=tuple(float(c) for _, c in pairs),
+                loss_first=float(loss[1]) if loss else None,
+                loss_last=float(loss[2]) if loss else None,
+                seconds=float(seconds[1]) if seconds else None,
+            )
+        )
+    if not rows or rows[0].ticket != "planted S*":
+        raise ValueError(f"{path} has no ticket rows in part A")
+    return PlantAndSeekBenchmark(
+        date=date[1].strip(),
+        machine=machine[1].strip(),
+        target_accuracy=float(setup[1]),
+        layer_widths=tuple(int(w) for w in setup[2].split(",")),
+        n=int(setup[3]),
+        cap=int(setup[4]),
+        certified_bound=float(setup[5]),
+        kept_shares=tuple(float(v) for v in shares[1].split(",")),
+        rows=tuple(rows),
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
 
 from lthbook import construction
+from lthbook import plant_and_seek as ps
 from lthbook.data import Dataset
 from lthbook.plant_and_seek import (
     PlantAndSeekResult,
@@ -165,3 +167,64 @@ def test_pipeline_bad_inputs(tiny):
         supermask_copy(network, [0.5])
     with pytest.raises(ValueError, match="exactly one"):
         seek(supermask_copy(network, [0.5] * 4), data.X_train, epochs=1)
+
+
+# ----------------------------------------------------------------------------------------
+# The benchmark's committed output, read back
+# ----------------------------------------------------------------------------------------
+
+_SAMPLE = """Chapter 7 benchmark: plant and seek
+date: 2026-01-02T03:04:05; load average at start: 1.00
+machine: Some CPU, 2 logical cores, torch threads 2
+
+A. Plant and seek on digits 64–32–10
+target test accuracy 0.950; random network widths (4, 96, 3, 72, 3), n = 12, cap 20; S* certified bound 2.500e-02
+S* kept share per layer: 0.2500, 0.5000
+ticket                 keep× epochs    acc   err max  err mean   sampled  precision per layer (chance)
+planted S*                 -      -  0.950 1.000e-02 5.000e-03 2.000e-02  1.000 (0.250), 1.000 (0.500)
+edge-popup (labels) 2 8 0.900 3.000e+00 1.000e+00 4.000e+00 0.300 (0.250), 0.400 (0.500); loss 1.5 → 0.25; 12 s
+
+B. Depth l + 1 against Theorem 1 (2l)
+"""
+
+
+def test_read_benchmark_on_a_hand_made_file(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text(_SAMPLE, encoding="utf-8")
+    bench = ps.read_benchmark(path)
+    assert bench.date == "2026-01-02T03:04:05" and bench.machine.startswith("Some CPU")
+    assert (bench.target_accuracy, bench.layer_widths, bench.n, bench.cap) == (0.95, (4, 96, 3, 72, 3), 12, 20)
+    assert bench.certified_bound == 0.025 and bench.kept_shares == (0.25, 0.5)
+    planted, sought = bench.rows
+    assert planted.ticket == "planted S*" and planted.keep_scale is None and planted.epochs is None
+    assert planted.precision == (1.0, 1.0) and planted.loss_first is None and planted.seconds is None
+    assert (sought.keep_scale, sought.epochs, sought.accuracy) == (2.0, 8, 0.9)
+    assert (sought.error_max, sought.error_mean, sought.sampled_error) == (3.0, 1.0, 4.0)
+    assert sought.precision == (0.3, 0.4) and sought.chance == (0.25, 0.5)
+    assert (sought.loss_first, sought.loss_last, sought.seconds) == (1.5, 0.25, 12.0)
+    table = bench.table().splitlines()
+    assert len(table) == 3 and table[2].split()[-1] == "1.00"  # mean of 0.3/0.25 and 0.4/0.5
+
+
+def test_read_benchmark_on_the_committed_output():
+    bench = ps.read_benchmark(Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "plant_and_seek.txt")
+    assert bench.rows[0].ticket == "planted S*" and all(p == 1.0 for p in bench.rows[0].precision)
+    assert len(bench.layer_widths) == 5 and len(bench.kept_shares) == 4
+    for row in bench.rows[1:]:
+        assert row.ticket.startswith("edge-popup") and len(row.precision) == len(row.chance) == 4
+        assert row.epochs is not None and row.keep_scale is not None
+
+
+def test_read_benchmark_refuses_incomplete_files(tmp_path):
+    with pytest.raises(TypeError, match="path"):
+        ps.read_benchmark(3)
+    with pytest.raises(FileNotFoundError):
+        ps.read_benchmark(tmp_path / "missing.txt")
+    broken = tmp_path / "broken.txt"
+    broken.write_text(_SAMPLE.replace("S* kept share per layer", "kept"), encoding="utf-8")
+    with pytest.raises(ValueError, match="part A"):
+        ps.read_benchmark(broken)
+    rowless = tmp_path / "rowless.txt"
+    rowless.write_text("\n".join(line for line in _SAMPLE.splitlines() if "0.950 1.000e-02" not in line))
+    with pytest.raises(ValueError, match="no ticket rows"):
+        ps.read_benchmark(rowless)
