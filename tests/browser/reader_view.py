@@ -17,15 +17,26 @@ what is laid out, then clicks the navigation buttons and records what opened:
 * ``launch_buttons``: the launch (rocket) dropdown in the article header;
 * ``emoji``: for ✅ and ❌ found on the page, how many coloured pixels each leaves when drawn
   in its text's font (0: no colour emoji font, the reader sees a box or nothing);
-* ``primary_opened`` / ``secondary_opened``: whether a click on the visible
-  hamburger (``.primary-toggle``) and on the visible page-contents button
-  (``.secondary-toggle``) showed the site navigation / the page's contents,
-  and what the visible buttons are.
+* ``pageOverflow``: how many pixels the page itself is wider than the window (a phone reader
+  would have to pan the whole page sideways);
+* ``widgets``: each embedded widget view (the progress bars) and what it shows: its model in
+  the saved widget state, and a visible, non-empty box once rendered (a tqdm bar closed with
+  ``leave=False`` is saved hidden and leaves an empty grey box);
+* ``toggles``: whether a click on the visible hamburger (``.primary-toggle``) and on the
+  visible page-contents button (``.secondary-toggle``) showed the site navigation / the
+  page's contents, what the visible buttons are, and whether the page has contents to show;
+* ``figures``: every image of the article with its natural and shown width, measured last,
+  with collapsed content (``<details>``) opened, so that a figure in a folded cell is
+  measured at the width a reader who opens it sees (``image_text_px`` turns that into the
+  size of the image's smallest text).
 """
 
 from __future__ import annotations
 
+import struct
+import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from browser_harness import LOAD_TIMEOUT_S, PageReport, settle, watch
@@ -147,9 +158,38 @@ _LAYOUT_JS = r"""
       emoji[char] = coloured;
     }
   }
+  // Embedded widget views: html-manager renders each into the div.widget-subarea just before
+  // its script. A view must find its model in the page's saved state and show a visible box.
+  let savedState = {};
+  const stateScript = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+  try { savedState = stateScript ? JSON.parse(stateScript.textContent).state || {} : {}; }
+  catch (error) { savedState = {}; }
+  const widgets = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+    .map((view) => {
+      let modelId = "";
+      try { modelId = JSON.parse(view.textContent).model_id || ""; } catch (error) { modelId = ""; }
+      const area = view.previousElementSibling;
+      const root = area && area.classList.contains("widget-subarea") ? area.firstElementChild : null;
+      const problems = [];
+      if (!(modelId in savedState)) problems.push("its model is not in the saved widget state");
+      if (!root) problems.push("nothing rendered");
+      else {
+        const s = getComputedStyle(root);
+        const r = root.getBoundingClientRect();
+        if (s.visibility === "hidden" || s.display === "none") {
+          problems.push(`rendered with ${s.visibility === "hidden" ? "visibility: hidden" : "display: none"} ` +
+            "(an empty box on the page)");
+        } else if (r.width < 1 || r.height < 1 || !root.innerText.trim()) {
+          problems.push("rendered as an empty box");
+        }
+      }
+      const text = root ? excerpt(root.textContent) : "";
+      return { modelId, text, problems };
+    });
+  const pageOverflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
   return {
     clipped: [...clipped.values()], silentScrollers: [...silent.values()], scrollers,
-    rawNotation, images, launchButtons: launch.length, emoji,
+    rawNotation, images, launchButtons: launch.length, emoji, widgets, pageOverflow,
   };
 }
 """
@@ -178,6 +218,26 @@ _PANEL_SHOWN_JS = r"""
 })
 """
 
+# Every article image, measured at the width it is shown (collapsed <details> opened first).
+_FIGURES_JS = r"""
+() => {
+  const article = document.querySelector("article.bd-article") || document.querySelector("main");
+  if (!article) return [];
+  for (const details of article.querySelectorAll("details")) details.open = true;
+  return [...article.querySelectorAll("img")].map((img) => ({
+    src: img.getAttribute("src") || "",
+    url: img.currentSrc || img.src,
+    alt: img.getAttribute("alt") || "",
+    natural: img.naturalWidth,
+    shown: img.getBoundingClientRect().width,
+  }));
+}
+"""
+
+_HAS_PAGE_CONTENTS_JS = r"""
+() => document.querySelectorAll("#pst-page-toc-nav a, .bd-toc-nav a, nav.page-toc a").length
+"""
+
 PRIMARY_PANEL = ".bd-docs-nav"
 SECONDARY_PANEL = "#pst-page-toc-nav, .bd-toc-nav, nav.page-toc"
 
@@ -191,6 +251,7 @@ class ReaderView:
     report: PageReport
     layout: dict[str, Any] = field(default_factory=dict)
     toggles: dict[str, Any] = field(default_factory=dict)
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _click_and_look(page: Any, button: str, panel: str) -> dict[str, Any]:
@@ -220,8 +281,94 @@ def read_page(browser: Any, url: str, viewport: dict[str, int]) -> ReaderView:
         settle(page, report)
         view = ReaderView(url=url, width=viewport["width"], report=report)
         view.layout = page.evaluate(_LAYOUT_JS)
+        view.toggles["page_contents_links"] = page.evaluate(_HAS_PAGE_CONTENTS_JS)
         view.toggles["primary"] = _click_and_look(page, ".primary-toggle", PRIMARY_PANEL)
         view.toggles["secondary"] = _click_and_look(page, ".secondary-toggle", SECONDARY_PANEL)
+        view.figures = page.evaluate(_FIGURES_JS)
         return view
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------- image text size
+
+#: The key of a PNG text chunk that states the smallest font, in points, drawn in the figure.
+#: Figures that carry it are judged by it; others by the book's smallest default font size.
+SMALLEST_FONT_KEY = "lthbook:smallest_font_pt"
+#: Images without a resolution of their own are shown at the CSS reference of 96 pixels an inch.
+CSS_DPI = 96.0
+
+
+def png_resolution_and_text(data: bytes) -> tuple[float | None, dict[str, str]]:
+    """The resolution (dots per inch, from the pHYs chunk; None without one) and the tEXt
+    chunks of a PNG file. Not a PNG: (None, {})."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None, {}
+    dpi, texts, at = None, {}, 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        body = data[at + 8 : at + 8 + length]
+        if kind == b"pHYs" and len(body) == 9:
+            per_x, _, unit = struct.unpack(">IIB", body)
+            if unit == 1:  # pixels per metre
+                dpi = per_x * 0.0254
+        elif kind == b"tEXt" and b"\0" in body:
+            key, value = body.split(b"\0", 1)
+            texts[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"IEND":
+            break
+        at += 12 + length
+    return dpi, texts
+
+
+def book_smallest_font_pt() -> float:
+    """The smallest font size, in points, that the book's matplotlib style gives any text
+    (lthbook.plotting.use_style: tick labels, legends, axis labels, titles, plain text)."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    from lthbook.plotting import use_style
+
+    keys = (
+        "font.size",
+        "axes.labelsize",
+        "axes.titlesize",
+        "xtick.labelsize",
+        "ytick.labelsize",
+        "legend.fontsize",
+        "legend.title_fontsize",
+        "figure.titlesize",
+        "figure.labelsize",
+    )
+    with mpl.rc_context():
+        use_style()
+        sizes = [
+            FontProperties(size=mpl.rcParams[key]).get_size_in_points()
+            for key in keys
+            if mpl.rcParams.get(key) is not None
+        ]
+    return min(sizes)
+
+
+def image_file(site_url: str, html_root: Path, url: str) -> Path | None:
+    """The file of the built site that `url` (served from `site_url`) was read from."""
+    if not url.startswith(site_url):
+        return None
+    relative = urllib.parse.unquote(urllib.parse.urlsplit(url).path)[len(urllib.parse.urlsplit(site_url).path) :]
+    path = html_root / relative
+    return path if path.is_file() else None
+
+
+def image_text_px(figure: dict[str, Any], file: Path | None, default_font_pt: float) -> dict[str, Any]:
+    """The size, in CSS pixels as shown, of the smallest text of an image.
+
+    A font of f points in an image of d dots per inch is f·d/72 image pixels high; the image is
+    shown at (shown width / natural width) of its pixels. f is the image's own
+    ``lthbook:smallest_font_pt`` text chunk when it has one, else `default_font_pt`; d is its
+    pHYs resolution (matplotlib writes the figure's dpi there), else 96.
+    """
+    dpi, texts = png_resolution_and_text(file.read_bytes()) if file is not None else (None, {})
+    font_pt = float(texts.get(SMALLEST_FONT_KEY, default_font_pt))
+    dpi = dpi or CSS_DPI
+    scale = figure["shown"] / figure["natural"] if figure["natural"] else 0.0
+    return {"font_pt": font_pt, "dpi": dpi, "scale": scale, "text_px": font_pt * dpi / 72 * scale}
