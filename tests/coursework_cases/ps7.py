@@ -23,7 +23,11 @@ def shallow_weights(widths=Q1_WIDTHS, n=Q1_N, rho=Q1_RHO, *, last_copies=False, 
     rows = [rho * widths[i] if (i < depth or last_copies) else widths[i] for i in range(1, depth + 1)]
     first_layer = 2 * n * widths[0] * widths[0] if first is None else first
     inputs = (lambda d: rho * d) if later_inputs is None else later_inputs
-    return first_layer + rows[0] * 2 * n * widths[0] + sum(rows[i - 1] * inputs(widths[i - 1]) for i in range(2, depth + 1))
+    return (
+        first_layer
+        + rows[0] * 2 * n * widths[0]
+        + sum(rows[i - 1] * inputs(widths[i - 1]) for i in range(2, depth + 1))
+    )
 
 
 def theorem_1_weights(widths=Q1_WIDTHS, n=Q1_N, *, block=None):
@@ -334,7 +338,12 @@ CASES = [
         "from the list of shapes",
         q1_env(shapes_shallow(Q1_WIDTHS, Q1_N, Q1_RHO), shapes_theorem_1(Q1_WIDTHS, Q1_N)),
     ),
-    Case("q1", "rho copies of the outputs too (r_l = rho d_l)", q1_env(shallow_weights(last_copies=True)), {"test_q1_shallow"}),
+    Case(
+        "q1",
+        "rho copies of the outputs too (r_l = rho d_l)",
+        q1_env(shallow_weights(last_copies=True)),
+        {"test_q1_shallow"},
+    ),
     Case(
         "q1",
         "layers i >= 2 read 2n d_{i-1} units instead of rho d_{i-1} copies",
@@ -348,11 +357,19 @@ CASES = [
         {"test_q1_shallow"},
     ),
     Case("q1", "the univariate layer forgotten", q1_env(shallow_weights(first=0)), {"test_q1_shallow"}),
-    Case("q1", "Theorem 1 with blocks of n units", q1_env(theorem=theorem_1_weights(block=Q1_N)), {"test_q1_theorem_1"}),
-    Case("q1", "floats instead of ints", q1_env(float(shallow_weights()), float(theorem_1_weights())), {"test_q1_types"}),
+    Case(
+        "q1", "Theorem 1 with blocks of n units", q1_env(theorem=theorem_1_weights(block=Q1_N)), {"test_q1_theorem_1"}
+    ),
+    Case(
+        "q1", "floats instead of ints", q1_env(float(shallow_weights()), float(theorem_1_weights())), {"test_q1_types"}
+    ),
     # q2
     Case("q2", "the model answer", q2_env()),
-    Case("q2", "K by running the recursion, rho by a scan", q2_env(amplification_by_recursion(Q2_WIDTHS, Q2_RHO), sizing_rho_by_scan())),
+    Case(
+        "q2",
+        "K by running the recursion, rho by a scan",
+        q2_env(amplification_by_recursion(Q2_WIDTHS, Q2_RHO), sizing_rho_by_scan()),
+    ),
     Case(
         "q2",
         "pi_i bounded by 1, as ||W_i|| in Theorem 1",
@@ -371,7 +388,12 @@ CASES = [
         q2_env(amplification(Q2_WIDTHS, Q2_RHO, last_copies=True)[0], sizing_rho(last_copies=True)),
         {"test_q2_K", "test_q2_rho"},
     ),
-    Case("q2", "K kept at its value for rho = 6 in the sizing rule", q2_env(rho=sizing_rho(fixed_k_rho=Q2_RHO)), {"test_q2_rho"}),
+    Case(
+        "q2",
+        "K kept at its value for rho = 6 in the sizing rule",
+        q2_env(rho=sizing_rho(fixed_k_rho=Q2_RHO)),
+        {"test_q2_rho"},
+    ),
     Case("q2", "the natural logarithm", q2_env(rho=sizing_rho(log=math.log)), {"test_q2_rho"}),
     Case("q2", "eps instead of eps' = eps / (2K)", q2_env(rho=sizing_rho(scale_eps=False)), {"test_q2_rho"}),
     Case("q2", "delta' alone (eps' ignored)", q2_env(rho=sizing_rho(which="delta")), {"test_q2_rho"}),
@@ -445,15 +467,30 @@ CASES = [
         {"overlap": lambda m, s: overlap(m, s, swap=True)},
         {"test_q4_fixed", "test_q4_random", "test_q4_edge_cases"},
     ),
-    Case("q4", "the Dice coefficient for Jaccard", {"overlap": lambda m, s: overlap(m, s, dice=True)}, {"test_q4_fixed", "test_q4_random"}),
+    Case(
+        "q4",
+        "the Dice coefficient for Jaccard",
+        {"overlap": lambda m, s: overlap(m, s, dice=True)},
+        {"test_q4_fixed", "test_q4_random"},
+    ),
     Case(
         "q4",
         "agreements (both kept or both pruned) counted as common",
         {"overlap": lambda m, s: overlap(m, s, agreements=True)},
         {"test_q4_fixed", "test_q4_random", "test_q4_edge_cases"},
     ),
-    Case("q4", "0 instead of nan for an empty mask", {"overlap": lambda m, s: overlap(m, s, empty=0.0)}, {"test_q4_edge_cases"}),
-    Case("q4", "Jaccard 0 when both are empty", {"overlap": lambda m, s: overlap(m, s, both_empty=0.0)}, {"test_q4_edge_cases"}),
+    Case(
+        "q4",
+        "0 instead of nan for an empty mask",
+        {"overlap": lambda m, s: overlap(m, s, empty=0.0)},
+        {"test_q4_edge_cases"},
+    ),
+    Case(
+        "q4",
+        "Jaccard 0 when both are empty",
+        {"overlap": lambda m, s: overlap(m, s, both_empty=0.0)},
+        {"test_q4_edge_cases"},
+    ),
     Case("q4", "no guard against an empty mask", {"overlap": overlap_divides}, {"test_q4_edge_cases"}),
     Case("q4", "a list instead of a tuple", {"overlap": overlap_as_list}, {"test_q4_fixed", "test_q4_edge_cases"}),
     Case("q4", "calls plant_and_seek.mask_overlap", {"overlap": overlap_calls_library}, {"test_q4_random"}),
