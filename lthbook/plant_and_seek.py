@@ -566,6 +566,32 @@ class PlantAndSeekBenchmark:
     kept_shares: tuple[float, ...]
     rows: tuple[SeekRow, ...]
 
+    def excess_over_chance(self) -> tuple[tuple[float, ...], ...]:
+        """Per row and layer, how many standard deviations the found mask's overlap with S* lies above chance.
+
+        A mask M of the layer's size N drawn uniformly at random with |M| kept weights meets S*
+        in a hypergeometric number I of weights: mean |M| q, variance
+        |M| q (1 − q)(N − |M|)/(N − 1), with q = |S*|/N the chance precision. With
+        |S*| = share · N, |M| = min(N, keep_scale · |S*|) (|S*| for S* itself) and
+        I = precision · |M| read from the file, this returns z = (I − mean) / sd. The file rounds
+        precision to three decimals, so z is known to about ±0.0005 |M| / sd. z ≤ 3 everywhere
+        means no layer's overlap is distinguishable from a random mask's.
+        """
+        sizes = [a * b for a, b in zip(self.layer_widths, self.layer_widths[1:])]
+        rows = []
+        for row in self.rows:
+            scale = 1.0 if row.keep_scale is None else row.keep_scale
+            scores = []
+            for size, share, precision in zip(sizes, self.kept_shares, row.precision):
+                planted = share * size
+                kept = min(size, scale * planted)
+                q = planted / size
+                sd = math.sqrt(kept * q * (1 - q) * (size - kept) / (size - 1)) if 0 < kept < size else 0.0
+                excess = precision * kept - kept * q
+                scores.append(excess / sd if sd > 0 else (math.inf if excess > 0 else 0.0))
+            rows.append(tuple(scores))
+        return tuple(rows)
+
     def table(self) -> str:
         """The rows as a short text table: accuracy, errors, mean precision over the layers against chance."""
         lines = [f"{'ticket':20s} {'keep×':>5s} {'epochs':>6s} {'acc':>6s} {'err max':>9s} {'prec/chance':>11s}"]

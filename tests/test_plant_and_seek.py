@@ -228,3 +228,17 @@ def test_read_benchmark_refuses_incomplete_files(tmp_path):
     rowless.write_text("\n".join(line for line in _SAMPLE.splitlines() if "0.950 1.000e-02" not in line))
     with pytest.raises(ValueError, match="no ticket rows"):
         ps.read_benchmark(rowless)
+
+
+def test_excess_over_chance_is_a_hypergeometric_z_score(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text(_SAMPLE, encoding="utf-8")
+    bench = ps.read_benchmark(path)
+    planted, sought = bench.excess_over_chance()
+    # Layer 1: N = 4·96 = 384, |S*| = 96, edge-popup keeps 2·96 = 192 with precision 0.3.
+    q, kept, size = 0.25, 192, 384
+    sd = math.sqrt(kept * q * (1 - q) * (size - kept) / (size - 1))
+    assert sought[0] == pytest.approx((0.3 * kept - kept * q) / sd)
+    # Layer 2: N = 96·3 = 288 and |M| = min(288, 2·144): the whole layer, no spread: z = 0.
+    assert sought[1] == 0.0
+    assert all(z > 3 for z in planted)  # S* against itself: far above chance
