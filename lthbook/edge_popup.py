@@ -67,6 +67,7 @@ __all__ = [
     "experiment2_network",
     "lenet5_features",
     "count_weights",
+    "first_layer_census",
     "TrainingHistory",
     "train",
     "accuracy",
@@ -768,6 +769,31 @@ def count_weights(model: nn.Module) -> int:
     return sum(m.weight.numel() for m in model.modules() if isinstance(m, (SupermaskLinear, SupermaskBlockExpand)))
 
 
+def first_layer_census(model: nn.Module) -> tuple[int, float]:
+    """What edge-popup kept in the first masked layer: inputs reached and the share of negative weights.
+
+    Chapter 6 reads it on Experiment 2's structures: an input (pixel) is *reached* when at
+    least one kept weight of the first masked layer reads it; behind a ReLU, a kept first-layer
+    weight w < 0 on an input x ≥ 0 gives σ(w x) = 0 for every image.
+
+    Args:
+        model: a network with at least one :class:`SupermaskLinear` or :class:`SupermaskBlockExpand`.
+
+    Returns:
+        ``(inputs reached, share of the kept first-layer weights that are negative)``.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    first = next((m for m in model.modules() if isinstance(m, (SupermaskLinear, SupermaskBlockExpand))), None)
+    if first is None:
+        raise ValueError("model has no masked layer (SupermaskLinear or SupermaskBlockExpand)")
+    with torch.no_grad():
+        mask = first.mask()
+        per_input = mask if isinstance(first, SupermaskBlockExpand) else mask.T
+        negative = (first.weight[mask] < 0).double().mean()
+    return int(per_input.any(dim=1).sum()), float(negative)
+
+
 def dense_mlp(widths: Sequence[int], *, generator: torch.Generator | None = None) -> nn.Sequential:
     """An ordinary trainable bias-free ReLU MLP with the same shape as :class:`SupermaskMLP`.
 
@@ -945,7 +971,7 @@ def train(
     order_rng = torch.Generator().manual_seed(seed)
 
     losses, accuracies, seconds = [], [], []
-    bar = tqdm(range(epochs), desc=f"training on {data.name}", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc=f"training on {data.name}", disable=not progress, leave=True)
     for _ in bar:
         start_time = time.perf_counter()
         model.train()

@@ -1153,7 +1153,7 @@ def depth2_linear_cover(
     # Steps 1 and 2: canonical masks whose even part is at most ε.
     kept_index, kept_even, kept_peak = [], [], []
     starts = range(0, 1 << m, _MASK_CHUNK)
-    for start in tqdm(starts, desc="subnetworks", disable=not progress, leave=False):
+    for start in tqdm(starts, desc="subnetworks", disable=not progress, leave=True):
         index = torch.arange(start, min(start + _MASK_CHUNK, 1 << m), device=device)
         u_mask, v_mask = _layer_masks(index, shapes)
         canonical = (u_mask.any(dim=2) == v_mask.any(dim=1)).all(dim=1)

@@ -579,3 +579,22 @@ def test_cosine_per_epoch_follows_the_official_schedule(digits, monkeypatch):
             progress=False,
             cosine_unit="batch",
         )
+
+
+def test_first_layer_census_counts_reached_inputs_and_negative_kept_weights():
+    block = edge_popup.experiment2_network(
+        "ours_relu", (6, 4, 2), keep_fraction=0.5, redundancy=2, generator=torch.Generator().manual_seed(0)
+    )
+    first = next(m for m in block.modules() if isinstance(m, edge_popup.SupermaskBlockExpand))
+    mask = first.mask()
+    reached, negative = edge_popup.first_layer_census(block)
+    assert reached == int(mask.any(dim=1).sum()) and 0 < reached <= 6
+    assert negative == pytest.approx(float((first.weight[mask] < 0).double().mean()))
+    wide = edge_popup.experiment2_network(
+        "wide", (6, 4, 2), keep_fraction=1.0, wide_hidden=(5,), generator=torch.Generator().manual_seed(0)
+    )
+    assert edge_popup.first_layer_census(wide)[0] == 6  # every input is read when everything is kept
+    with pytest.raises(ValueError, match="masked layer"):
+        edge_popup.first_layer_census(torch.nn.Linear(2, 2))
+    with pytest.raises(TypeError, match="model"):
+        edge_popup.first_layer_census("net")

@@ -301,3 +301,19 @@ def test_committed_results_files_are_valid():
         data = json.loads(full.read_text())
         e2.validate_results(data)
         assert all(run["settings"]["normalize"] == [0.1307, 0.3081] for run in data["runs"])
+
+
+def test_the_package_plan_is_the_benchmarks_plan():
+    from lthbook import experiments as ex
+
+    def key(run):
+        return (run["net"], run["structure"], run["keep_fraction"], run["epochs"], run["seed"])
+
+    assert sorted(map(key, ex.experiment2_plan())) == sorted(map(key, e2.plan(epochs=10)))
+    assert sorted(map(key, ex.experiment2_plan(epochs=3))) == sorted(map(key, e2.plan(epochs=3)))
+    assert {net: spec["keeps"] for net, spec in e2.NETS.items()} == ex.EXPERIMENT2_SWEEP["nets"]
+    assert (e2.SEED_KEEP, e2.SEEDS, e2.CONVERGENCE) == (
+        ex.EXPERIMENT2_SWEEP["seed_keep"],
+        ex.EXPERIMENT2_SWEEP["seeds"],
+        ex.EXPERIMENT2_SWEEP["convergence"],
+    )

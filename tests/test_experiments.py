@@ -326,3 +326,135 @@ def test_curves_report_mean_and_sd_over_seeds_and_can_fix_the_epochs(tmp_path):
     assert unfixed.accuracy == (0.90, 0.85) and unfixed.seeds == (1, 1)  # the largest budget wins without epochs
     with pytest.raises(ValueError, match="epochs"):
         ex.experiment2_curves(results, "fc2", epochs=0)
+
+
+# ---- Experiment 1 at the paper's n: summaries, the benchmark's file, chapter 6's reports ----
+
+
+def test_summary_matches_the_replacement_and_round_trips_through_the_results_file(trained, tmp_path):
+    model, data = trained
+    result = replace(model, 6)
+    accuracy = ex.replacement_accuracy(model, result, data.X_test, data.y_test)
+    summary = ex.summarize_replacement(result, accuracy=accuracy, eps=0.05)
+    assert summary.n == 6 and summary.coefficients == "per_row"
+    assert summary.max_error == result.max_error and summary.median_error == result.median_error
+    assert summary.within_eps == result.fraction_within(0.05)
+    assert summary.total_kept == result.total_kept == sum(int(k.sum()) for k in result.kept)
+    assert summary.total_coefficients == 6 * (64 * 32 + 32 * 10)
+    assert accuracy == edge_popup.accuracy(ex.replaced_network(model, result, dtype=torch.float64),
+                                           data.X_test.double(), data.y_test)  # fmt: skip
+    path = tmp_path / "experiment1.json"
+    ex.write_experiment1_results(
+        path, dataset="digits", target_accuracy=0.9, runs={"per_row": summary}, machine="m", date="d", threads=2
+    )
+    back = ex.read_experiment1_results(path)
+    assert back.runs["per_row"] == summary and back.target_accuracy == 0.9 and back.threads == 2
+    with pytest.raises(TypeError, match="replacement"):
+        ex.summarize_replacement("no", accuracy=0.5, eps=0.1)
+    with pytest.raises(ValueError, match="accuracy"):
+        ex.summarize_replacement(result, accuracy=1.5, eps=0.1)
+    with pytest.raises(ValueError, match="eps"):
+        ex.summarize_replacement(result, accuracy=0.5, eps=0.0)
+
+
+def test_experiment1_results_file_errors(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        ex.read_experiment1_results(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"dataset": "x", "target_accuracy": 0.5, "machine": "m", "date": "d", "threads": 1}))
+    with pytest.raises(ValueError, match="runs"):
+        ex.read_experiment1_results(bad)
+    bad.write_text(json.dumps({"dataset": "x", "target_accuracy": 0.5, "machine": "m", "date": "d", "threads": 1,
+                               "runs": {"per_row": {"n": 3}}}))  # fmt: skip
+    with pytest.raises(ValueError, match="lacks"):
+        ex.read_experiment1_results(bad)
+
+
+def test_the_committed_experiment1_file_is_chapter_6s_target():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "experiment1.json"
+    results = ex.read_experiment1_results(path)
+    assert results.dataset == "MNIST" and set(results.runs) == {"per_row", "per_weight"}
+    for mode, summary in results.runs.items():
+        assert summary.n == ex.PAPER_EXPERIMENT1["n"] and summary.coefficients == mode
+        assert summary.total_coefficients == 21 * 397_000
+        assert 0.4 < summary.total_kept / summary.total_coefficients < 0.6
+    # one draw per row serves every weight of the row: its worst error is smaller (chapter 6)
+    assert results.runs["per_row"].max_error < results.runs["per_weight"].max_error
+
+
+def _summary(n, mode, accuracy, max_error):
+    return ex.ReplacementSummary(n, mode, accuracy, max_error, max_error / 10, 0.01, 1.0, 5 * n, 10 * n, -0.5, 0.5, 1.0)
+
+
+def test_sweep_thresholds_and_table():
+    summaries = {
+        "per_row": {n: _summary(n, "per_row", a, e) for n, a, e in ((2, 0.5, 0.3), (4, 0.89, 0.02), (8, 0.905, 0.005))},
+        "per_weight": {n: _summary(n, "per_weight", a, e) for n, a, e in ((2, 0.895, 0.3), (4, 0.9, 0.2))},
+    }
+    thresholds = ex.sweep_thresholds(summaries, target_accuracy=0.9, eps=0.01)
+    assert thresholds["within one point"] == {"per_row": 4, "per_weight": 2}
+    assert thresholds["within a tenth of a point"] == {"per_row": 8, "per_weight": 4}
+    assert thresholds["every weight within eps"] == {"per_row": 8, "per_weight": None}
+    text = ex.sweep_table(summaries, thresholds)
+    lines = text.splitlines()
+    assert lines[4].startswith(" 8    90.50%           —")  # no per-weight run at n = 8
+    assert lines[-1].split()[-3:] == ["8", ">", "8"]
+
+
+def test_replacement_report_and_comparison_table():
+    runs = {"per_row": _summary(21, "per_row", 0.97, 1e-3), "per_weight": _summary(21, "per_weight", 0.96, 2e-2)}
+    text = ex.replacement_report(runs, target_accuracy=0.975)
+    assert "n = 21: 210 random coefficients for 10 weights" in text
+    assert "per_weight: approximated minus target = -1.50 percentage points" in text
+    table = ex.experiment1_comparison(
+        runs, target_accuracy=0.975, weight_range=(-0.4, 0.4), dataset="MNIST", architecture="784–500–10"
+    )
+    row = {r[0]: r for r in table.rows}
+    assert row["ACCURACY OF THE APPROXIMATION"][2:] == ["97.00%", "96.00%"]
+    assert row["target: weight range"][1:3] == ["[-0.464, 0.541]", "[-0.400, 0.400]"]
+    html = table._repr_html_()
+    assert html.count("<tr>") == 1 + len(table.rows) and "<th" in html and "ours, per weight" in html
+
+
+def test_table_text_and_html_and_argument_checks():
+    table = ex.Table(["a", "b"], [["x", "1"], ["yy", "22"]], title="T", notes=["n"])
+    assert repr(table) == "T\na    b\nx    1\nyy  22\nn"
+    assert "<caption>T</caption>" in table._repr_html_() and "&lt;" in ex.Table(["<"], [])._repr_html_()
+    with pytest.raises(ValueError, match="rows\\[0\\]"):
+        ex.Table(["a", "b"], [["x"]])
+    with pytest.raises(ValueError, match="align"):
+        ex.Table(["a"], [], align="c")
+
+
+# ---- Experiment 2 at the official settings: what the file holds and what is missing ----
+
+
+def _full(net, structure, keep, accuracy, *, seed=0, epochs=10):
+    return {**_run(structure, keep, accuracy, epochs=epochs, images=60_000, seed=seed), "net": net}
+
+
+def test_plan_missing_status_table_gaps_and_convergence():
+    plan = ex.experiment2_plan()
+    assert len(plan) == 68 and len({tuple(sorted(r.items())) for r in plan}) == 68
+    assert ex.experiment2_missing({"runs": []}) == plan
+    runs = [_full("lenet5", s, k, a) for s, k, a in (("ours_linear", 0.1, 0.7), ("ours_relu", 0.1, 0.2),
+                                                     ("wide", 0.1, 0.84))]  # fmt: skip
+    runs += [_full("lenet5", "ours_relu", 0.1, 0.3, seed=1), _full("fc2", "ours_relu", 0.1, 0.8, epochs=20)]
+    results = {"runs": runs, "machine": "test"}
+    missing = ex.experiment2_missing(results)
+    assert len(missing) == 68 - 5
+    status = ex.experiment2_status(results)
+    assert status.startswith("results file: 5 of the 68 planned runs (machine: test)")
+    assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 20 of 24 runs missing" in status
+    assert all(len(line) <= 88 for line in status.splitlines())
+    table = ex.experiment2_table(results)
+    relu = next(r for r in table.rows if r[:3] == ["LeNet-5", "ReLU", "0.1"])
+    assert relu[4:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
+    assert not any(r[0] == "FC2" for r in table.rows)  # the 20-epoch run is not a 10-epoch point
+    gaps = ex.experiment2_gaps(results)
+    assert gaps.rows == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
+    assert ex.experiment2_convergence(results) == [(20, 0.8)]
+    with pytest.raises(TypeError, match="results"):
+        ex.experiment2_missing([])
