@@ -8,9 +8,10 @@ what is laid out, then clicks the navigation buttons and records what opened:
   lies outside an ancestor that hides overflow (``overflow: hidden/clip``), or outside
   the window when no scrolling ancestor holds it;
 * ``silent_scrollers``: boxes that scroll sideways to show content that does not fit,
-  but show no sign of it: no scrollbar taking space and no shadow on an edge (an inset
-  ``box-shadow``, as _static/lthbook.css draws, or ``background-attachment: local``
-  gradients);
+  but show no sign of it: no scrollbar taking space, no faded edge (a ``mask-image``
+  gradient, as _static/lthbook.css draws) and no shadow on an edge (an inset ``box-shadow``
+  or ``background-attachment: local`` gradients) that the content leaves uncovered (a
+  striped table's rows paint over such a shadow);
 * ``raw_notation``: TeX-like ``_{`` or ``^{`` left as plain text (code and typeset
   maths excluded);
 * ``images``: every image of the article with its alt text;
@@ -65,7 +66,31 @@ _LAYOUT_JS = r"""
       - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
     const gradient = s.backgroundImage.includes("gradient") && s.backgroundAttachment.includes("local");
     const edge = s.boxShadow.includes("inset");
-    return bar > 0 || gradient || edge;
+    // A mask fades whatever the box paints, its content included.
+    const mask = `${s.maskImage || ""} ${s.webkitMaskImage || ""}`.includes("gradient");
+    return bar > 0 || mask || ((gradient || edge) && edgeShows(el));
+  };
+  // An inset shadow or a background gradient is painted under the box's content: it shows only
+  // where the content paints no background of its own over the box's right edge (the rows of a
+  // striped table hide it). Visible: at most half of the edge's height covered.
+  const edgeShows = (el) => {
+    const box = el.getBoundingClientRect();
+    const right = box.left + el.clientLeft + el.clientWidth, left = right - 16;
+    const top = box.top + el.clientTop, bottom = top + el.clientHeight;
+    const covered = [];
+    for (const d of el.querySelectorAll("*")) {
+      const bg = style(d).backgroundColor;
+      if (!bg || bg === "transparent" || /^rgba\(.*,\s*0\)$/.test(bg)) continue;
+      const r = d.getBoundingClientRect();
+      if (r.right <= left || r.left >= right || r.bottom <= top || r.top >= bottom) continue;
+      covered.push([Math.max(r.top, top), Math.min(r.bottom, bottom)]);
+    }
+    covered.sort((a, b) => a[0] - b[0]);
+    let total = 0, end = top;
+    for (const [from, to] of covered) {
+      if (to > end) { total += to - Math.max(from, end); end = to; }
+    }
+    return total <= (bottom - top) / 2;
   };
   const leaves = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
