@@ -20,7 +20,7 @@ from ._networks import check_target_weights
 from ._validation import check_int
 from .construction import PrunedNetwork
 from .gadgets import RandomGadget, WeightGadget
-from .plotting import COLORS
+from .plotting import COLORS, FIGURE_WIDTH_IN, readable
 
 __all__ = ["draw_weight_gadget", "draw_construction"]
 
@@ -36,6 +36,7 @@ def _legend_handles() -> list[Line2D]:
     ]
 
 
+@readable
 def draw_weight_gadget(
     gadget: WeightGadget | RandomGadget,
     index: int = 0,
@@ -76,7 +77,8 @@ def draw_weight_gadget(
     heights = {k: top - slot for slot, k in enumerate(order)}
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, max(3.2, 0.32 * units + 1.2)))
+        per_unit = 0.5 if edge_labels else 0.3  # labelled edges need room for a 10.5 pt line each
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, max(3.4, per_unit * units + 1.8)))
     else:
         fig = ax.figure
     ax.set_axis_off()
@@ -86,8 +88,8 @@ def draw_weight_gadget(
         ax.plot([0, 1], [0, y], **style_in)
         ax.plot([1, 2], [y, 0], **style_out)
         if edge_labels:
-            ax.text(0.78, 0.78 * y, f"{float(u[k]):+.2f}", fontsize=7, ha="right", va="bottom", color="#333333")
-            ax.text(1.22, 0.78 * y, f"{float(v[k]):+.2f}", fontsize=7, ha="left", va="bottom", color="#333333")
+            ax.text(0.62, 0.62 * y, f"{float(u[k]):+.2f}", ha="right", va="bottom", color="#333333")
+            ax.text(1.38, 0.62 * y, f"{float(v[k]):+.2f}", ha="left", va="bottom", color="#333333")
     hidden_y = [heights[k] for k in range(units)]
     ax.scatter([0, 2], [0, 0], **_NODE)
     colours = [COLORS["pruned"] if bool(second[k]) else "white" for k in range(units)]
@@ -98,8 +100,8 @@ def draw_weight_gadget(
     if 0 < positives < units:
         boundary = top - positives + 0.5
         ax.axhline(boundary, xmin=0.4, xmax=0.6, color="#666666", linewidth=0.8, linestyle=":")
-    ax.text(1.0, top + 0.8, "$u_k > 0$: fire for $x > 0$", ha="center", va="bottom", fontsize=9)
-    ax.text(1.0, top - units + 0.2, "$u_k < 0$: fire for $x < 0$", ha="center", va="top", fontsize=9)
+    ax.text(1.0, top + 0.8, "$u_k > 0$: fire for $x > 0$", ha="center", va="bottom")
+    ax.text(1.0, top - units + 0.2, "$u_k < 0$: fire for $x < 0$", ha="center", va="top")
     ax.set_xlim(-0.4, 2.6)
     ax.set_ylim(top - units - 0.6, top + 1.6)
     if title is None:
@@ -110,17 +112,18 @@ def draw_weight_gadget(
                 else float(gadget.positive_error[index])
             )
             title = (
-                f"Gadget pruned to w = {float(gadget.w[index]):+.3f}: "
+                f"Gadget pruned to w = {float(gadget.w[index]):+.3f}:\n"
                 f"{int(second.sum())} of {units} units kept, error {error:.1e}"
             )
         else:
             title = f"Random gadget: {units} hidden units, nothing pruned yet"
     ax.set_title(title)
     if pruned:
-        ax.legend(handles=_legend_handles(), loc="lower right", fontsize=8)
+        ax.legend(handles=_legend_handles(), loc="upper right")
     return fig
 
 
+@readable
 def draw_construction(
     pruned: PrunedNetwork,
     target_weights,
@@ -139,8 +142,9 @@ def draw_construction(
     Args:
         pruned: a :class:`lthbook.construction.PrunedNetwork` of a small network.
         target_weights: W_1, …, W_l it was pruned to.
-        axes: two axes to draw on (target, random network); None makes a new figure, 7 inches
-            wide with the two panels stacked, for a book column of about 690 pixels.
+        axes: two axes to draw on (target, random network); None makes a new figure,
+            :data:`lthbook.plotting.FIGURE_WIDTH_IN` inches wide with the two panels stacked and
+            no text under 10.5 points, readable in the book's column and on a phone.
         max_edges: refuse (ValueError) to draw more random edges than this.
 
     Returns:
@@ -164,7 +168,7 @@ def draw_construction(
             "draw a smaller network (e.g. widths (2, 2, 1) and n = 3)"
         )
     if axes is None:
-        fig, axes = plt.subplots(2, 1, figsize=(7.0, 7.6), gridspec_kw={"height_ratios": [1, 1.7]})
+        fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 7.6), gridspec_kw={"height_ratios": [1, 1.7]})
     else:
         fig = axes[0].figure
     left, right = axes
@@ -193,7 +197,6 @@ def draw_construction(
         "solid: $W_{ij} > 0$, dashed: $W_{ij} < 0$",
         ha="center",
         va="top",
-        fontsize=9,
         color="#444444",
     )
     left.set_xlim(-0.3, len(columns) - 0.7)
@@ -227,12 +230,12 @@ def draw_construction(
         right.scatter([i] * len(ys), ys, **{**_NODE, "s": 40, "facecolor": colours})
     labels = ["x"] + [f"$M_{{{k}}}$" for k in range(1, len(masks) + 1)]
     for layer in range(len(masks)):
-        right.text(layer + 0.5, 1.06, labels[layer + 1], ha="center", va="bottom", fontsize=9, color="#444444")
+        right.text(layer + 0.5, 1.06, labels[layer + 1], ha="center", va="bottom", color="#444444")
     kept_total, total = sum(pruned.kept_counts()), network.num_parameters
-    right.set_title(f"Random network, n = {network.n}: {kept_total} of {total} edges kept")
+    right.set_title(f"Random network, n = {network.n}:\n{kept_total} of {total} edges kept")
     right.set_xlim(-0.3, len(columns) - 0.7)
     right.set_ylim(-0.08, 1.14)
-    right.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=9)
+    right.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     return fig
 
 

@@ -11,6 +11,8 @@ subtly wrong, so they live here once:
   recompute the statistic, take quantiles (chapter 2's slopes and constant C).
 * :func:`fitted_line` and :func:`fitted_slope` — the least-squares line through points, on a
   log₂ scale when asked (chapters 2 and 3: halvings of an error per extra coefficient).
+* :class:`Table` — a table of measured values that a notebook shows as an HTML table (the
+  book's pages, Jupyter, Colab) and prints as aligned text (chapters 2 and 3).
 
 Inputs may be NumPy arrays, lists or (CPU or GPU) tensors; everything is computed in float64
 with NumPy, since these are a few thousand numbers at most.
@@ -18,16 +20,17 @@ with NumPy, since these are a few thousand numbers at most.
 
 from __future__ import annotations
 
+import html
 import math
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 
 from ._validation import check_float, check_int
 
-__all__ = ["wilson_interval", "bootstrap_interval", "fitted_line", "fitted_slope"]
+__all__ = ["wilson_interval", "bootstrap_interval", "fitted_line", "fitted_slope", "Table"]
 
 
 def wilson_interval(successes: int, trials: int, *, confidence: float = 0.95) -> tuple[float, float]:
@@ -179,3 +182,72 @@ def _as_array(name: str, value) -> np.ndarray:
     except (TypeError, ValueError) as err:
         raise TypeError(f"{name} must be an array of real numbers") from err
     return array
+
+
+class Table:
+    """A small table of results: HTML in a notebook and on the book's pages, aligned text in ``print``.
+
+    Jupyter shows an object through its ``_repr_html_`` when it is the last expression of a
+    cell, so a table is a real ``<table>`` (which the book's pages wrap to the column) rather
+    than printed columns that a narrow screen cuts. ``str(table)`` and ``repr(table)`` give the
+    same rows as right-aligned text, the notebook's plain-text output.
+
+    Args:
+        columns: the column headings, strings.
+        rows: the rows, each a sequence of ``len(columns)`` values.
+        formats: one format specification per column (as in ``format(value, spec)``, e.g.
+            ``",d"`` or ``".2f"``), or None for ``str``; None: ``str`` for every column.
+        caption: a sentence shown above the rows (may be empty).
+
+    Examples:
+        >>> table = Table(["eps", "n"], [(0.1, 11), (0.01, 19)], formats=["g", "d"], caption="n*")
+        >>> print(table)
+        n*
+         eps   n
+         0.1  11
+        0.01  19
+        >>> "<td>0.01</td>" in table._repr_html_()
+        True
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence],
+        *,
+        formats: Sequence[str | None] | None = None,
+        caption: str = "",
+    ) -> None:
+        if isinstance(columns, str) or not all(isinstance(column, str) for column in columns) or not columns:
+            raise TypeError("columns must be a non-empty sequence of strings")
+        if not isinstance(caption, str):
+            raise TypeError(f"caption must be a string; got {type(caption).__name__}")
+        formats = [None] * len(columns) if formats is None else list(formats)
+        if len(formats) != len(columns):
+            raise ValueError(f"formats must have one entry per column ({len(columns)}); got {len(formats)}")
+        cells = []
+        for number, row in enumerate(rows):
+            row = list(row)
+            if len(row) != len(columns):
+                raise ValueError(f"row {number} must have {len(columns)} values; got {len(row)}")
+            cells.append([str(value) if spec is None else format(value, spec) for value, spec in zip(row, formats)])
+        self.columns = list(columns)
+        self.cells = cells
+        self.caption = caption
+
+    def __str__(self) -> str:
+        widths = [max(len(text) for text in column) for column in zip(self.columns, *self.cells)]
+        lines = [self.caption] if self.caption else []
+        for row in [self.columns, *self.cells]:
+            lines.append("  ".join(text.rjust(width) for text, width in zip(row, widths)))
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(text)}</th>" for text in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in row) + "</tr>" for row in self.cells
+        )
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f'<table class="lthbook-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

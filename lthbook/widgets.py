@@ -32,7 +32,7 @@ from matplotlib.patches import Patch
 from ._validation import check_choice, check_float, check_int
 from .diagrams import draw_weight_gadget
 from .gadgets import WeightGadget, gadget_forward, prune_weight_gadget, sample_weight_gadget
-from .plotting import COLORS
+from .plotting import COLORS, FIGURE_WIDTH_IN, readable
 from .subset_sum import COEFFICIENT_LAWS, sample_coefficients, solve, worst_case_error
 
 __all__ = [
@@ -133,6 +133,7 @@ def subset_sum_instance(*, n: int = 12, law: str = "uniform", target: float = 0.
     )
 
 
+@readable
 def plot_subset_sum_instance(*, n: int = 12, law: str = "uniform", target: float = 0.3, seed: int = 0) -> Figure:
     """Draw one random SubsetSum instance: its 2^n subset sums on the line, and what is kept.
 
@@ -146,10 +147,12 @@ def plot_subset_sum_instance(*, n: int = 12, law: str = "uniform", target: float
         n, law, target, seed: as for :func:`subset_sum_instance`.
 
     Returns:
-        A new matplotlib figure (close it with ``plt.close(fig)`` when done).
+        A new matplotlib figure, :data:`lthbook.plotting.FIGURE_WIDTH_IN` inches wide with the
+        panels stacked and no text under 10.5 points, readable in the book's column and on a
+        phone (close it with ``plt.close(fig)`` when done).
     """
     instance = subset_sum_instance(n=n, law=law, target=target, seed=seed)
-    fig, (overview, zoom, bars) = plt.subplots(3, 1, figsize=(7.6, 7.4), height_ratios=(1.0, 0.75, 1.0))
+    fig, (overview, zoom, bars) = plt.subplots(3, 1, figsize=(FIGURE_WIDTH_IN, 9.6), height_ratios=(1.15, 0.85, 1.0))
     _draw_all_sums(overview, instance, law)
     _draw_zoom(zoom, instance)
     _draw_coefficients(bars, instance)
@@ -254,20 +257,20 @@ def _draw_all_sums(ax: plt.Axes, instance: SubsetSumInstance, law: str) -> None:
     shown = instance.sums[(instance.sums >= view[0]) & (instance.sums <= view[1])]
     if instance.n <= _MAX_TICKS_N:
         ax.vlines(shown, 0.0, 1.0, color=COLORS["random"], linewidth=1.0, label="subset sums")
-        ax.set_ylim(0.0, 1.5)
+        ax.set_ylim(0.0, 2.2)
         ax.set_yticks([])
         ax.set_ylabel("sums")
     else:
         counts, _, _ = ax.hist(
             shown, bins=np.linspace(*view, 109), color=COLORS["random"], label="subset sums (histogram)"
         )
-        ax.set_ylim(0.0, 1.5 * max(counts.max(), 1.0))
+        ax.set_ylim(0.0, 2.2 * max(counts.max(), 1.0))
         ax.set_ylabel("sums per bin")
     ax.axvspan(*instance.worst_gap, color=COLORS["accent"], alpha=0.35, linewidth=0)
     top = ax.get_ylim()[1]
     ax.plot(
         [instance.worst_target],
-        [0.6 * top],
+        [0.42 * top],
         marker="v",
         markersize=9,
         color=COLORS["accent"],
@@ -277,16 +280,16 @@ def _draw_all_sums(ax: plt.Axes, instance: SubsetSumInstance, law: str) -> None:
     ax.vlines(
         [instance.target],
         0.0,
-        top / 1.5,
+        top / 2.2,
         color=COLORS["target"],
         linewidth=2.0,
         label=f"target z = {instance.target:g}",
     )
     ax.set_xlim(*view)
     ax.grid(False)
-    ax.set_xlabel("value of the subset sum (targets z lie in [−1, 1], unshaded)")
-    ax.set_title(f"The $2^{{{instance.n}}}$ = {2**instance.n:,} subset sums of n = {instance.n} {law} coefficients")
-    ax.legend(loc="upper center", ncol=3, fontsize=8.5, framealpha=0.9, frameon=True)
+    ax.set_xlabel("subset sum (targets z lie in [−1, 1], unshaded)")
+    ax.set_title(f"The $2^{{{instance.n}}}$ = {2**instance.n:,} subset sums of\nn = {instance.n} {law} coefficients")
+    ax.legend(loc="upper left", framealpha=0.9, frameon=True)
 
 
 def _draw_zoom(ax: plt.Axes, instance: SubsetSumInstance) -> None:
@@ -310,9 +313,10 @@ def _draw_zoom(ax: plt.Axes, instance: SubsetSumInstance) -> None:
     ax.set_ylim(0.0, 1.35)
     ax.set_yticks([])
     ax.grid(False)
-    ax.set_xlabel(f"value of the subset sum, near z (window of width {2 * half_width:.2g})")
+    ax.set_ylim(0.0, 2.0)
+    ax.set_xlabel(f"subset sum, near z (window of width {2 * half_width:.2g})")
     ax.set_title("Near the target: the closest sum is the optimum")
-    ax.legend(loc="upper center", ncol=3, fontsize=8.5, framealpha=0.9, frameon=True)
+    ax.legend(loc="upper left", framealpha=0.9, frameon=True)
 
 
 def _draw_coefficients(ax: plt.Axes, instance: SubsetSumInstance) -> None:
@@ -325,11 +329,10 @@ def _draw_coefficients(ax: plt.Axes, instance: SubsetSumInstance) -> None:
     ax.set_xlabel("index i")
     ax.set_ylabel("coefficient $x_i$")
     kept = int(instance.mask.sum())
-    ax.set_title(f"The best subset keeps {kept} of {instance.n} coefficients; they sum to {instance.value:.4f}")
+    ax.set_title(f"The best subset keeps {kept} of {instance.n} coefficients;\nthey sum to {instance.value:.4f}")
     ax.legend(
         handles=[Patch(color=COLORS["pruned"], label="kept (in S)"), Patch(color=COLORS["random"], label="pruned")],
         loc="best",
-        fontsize=9,
     )
 
 
@@ -375,26 +378,30 @@ def weight_gadget_instance(*, w: float = 0.4, n: int = 8, seed: int = 0) -> Weig
     return prune_weight_gadget(gadget, w)
 
 
+@readable
 def plot_weight_gadget(*, w: float = 0.4, n: int = 8, seed: int = 0) -> Figure:
     """Draw one random gadget pruned to w: which edges survive, and what the ticket computes.
 
-    Left: the gadget (:func:`lthbook.diagrams.draw_weight_gadget`), units with u_k > 0 above
-    and u_k < 0 below, kept edges thick. Top right: the target x ↦ w·x and the pruned gadget
-    g_S(x) on [−1, 1]. Bottom right: the error g_S(x) − w·x, which is x·r⁺ for x ≥ 0 and
-    (−x)·r⁻ for x < 0 (r⁺, r⁻ the residuals of the two SubsetSum halves), so its largest
-    absolute value is at x = 1 or x = −1 (chapter 3).
+    Three panels, stacked so that each is as wide as a phone's screen. Top: the gadget
+        (:func:`lthbook.diagrams.draw_weight_gadget`), units with u_k > 0 above and u_k < 0 below,
+        kept edges thick. Middle: the target x ↦ w·x and the pruned gadget g_S(x) on [−1, 1].
+        Bottom: the error g_S(x) − w·x, which is x·r⁺ for x ≥ 0 and
+        (−x)·r⁻ for x < 0 (r⁺, r⁻ the residuals of the two SubsetSum halves), so its largest
+        absolute value is at x = 1 or x = −1 (chapter 3).
 
-    Args:
-        w, n, seed: as for :func:`weight_gadget_instance`.
+        Args:
+            w, n, seed: as for :func:`weight_gadget_instance`.
 
-    Returns:
-        A new matplotlib figure (close it with ``plt.close(fig)`` when done).
+        Returns:
+            A new matplotlib figure, :data:`lthbook.plotting.FIGURE_WIDTH_IN` inches wide with no
+            text under 10.5 points (close it with ``plt.close(fig)`` when done).
     """
     pruned = weight_gadget_instance(w=w, n=n, seed=seed)
-    fig = plt.figure(figsize=(12.0, 5.4))
-    grid = fig.add_gridspec(2, 2, width_ratios=(1.15, 1.0), height_ratios=(1.0, 0.8))
-    diagram, function, error = fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
     units = pruned.u.shape[1]
+    diagram_height = max(3.4, 0.3 * units + 1.6)
+    fig, (diagram, function, error) = plt.subplots(
+        3, 1, figsize=(FIGURE_WIDTH_IN, diagram_height + 6.4), height_ratios=(diagram_height, 3.0, 3.4)
+    )
     draw_weight_gadget(
         pruned,
         ax=diagram,
@@ -468,7 +475,7 @@ def _draw_gadget_function(ax: plt.Axes, x: np.ndarray, target: np.ndarray, value
     ax.set_xlabel("input x")
     ax.set_ylabel("output")
     ax.set_title("The ticket against the target on [−1, 1]")
-    ax.legend(loc="upper left" if w >= 0 else "upper right", fontsize=9)
+    ax.legend(loc="upper left" if w >= 0 else "upper right")
 
 
 def _draw_gadget_error(ax: plt.Axes, x: np.ndarray, difference: np.ndarray, pruned: WeightGadget) -> None:
@@ -479,9 +486,9 @@ def _draw_gadget_error(ax: plt.Axes, x: np.ndarray, difference: np.ndarray, prun
     ax.plot([-1.0], [r_neg], "s", color=COLORS["accent"], label=f"x = −1: $r^-$ = {r_neg:+.2e}")
     bound = max(abs(r_pos), abs(r_neg))
     scale = bound if bound > 0 else 1e-3  # w = 0 is matched exactly by the empty subset
-    ax.set_ylim(-1.35 * scale, 1.9 * scale)
+    ax.set_ylim(-1.35 * scale, 3.2 * scale)
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("input x")
     ax.set_ylabel("error")
-    ax.set_title(f"Error: largest at an end, max($|r^+|, |r^-|$) = {bound:.2e}")
-    ax.legend(loc="upper center", ncol=3, fontsize=8)
+    ax.set_title(f"Error: largest at an end,\nmax($|r^+|, |r^-|$) = {bound:.2e}")
+    ax.legend(loc="upper center", ncol=1)

@@ -78,3 +78,36 @@ def test_bad_input_is_refused_with_its_name():
         stats.fitted_slope([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="all equal"):
         stats.fitted_slope([1, 1], [1, 2])
+
+
+def test_table_prints_aligned_columns_and_formats_each():
+    table = stats.Table(
+        ["eps", "n*", "C"], [(0.1, 11, 2.547), (0.005, 21, 2.43)], formats=["g", "d", ".2f"], caption="c"
+    )
+    assert str(table).splitlines() == ["c", "  eps  n*     C", "  0.1  11  2.55", "0.005  21  2.43"]
+    assert repr(table) == str(table)
+
+
+def test_table_html_is_a_real_escaped_table():
+    table = stats.Table(["a<b", "n"], [("x & y", 1_000)], formats=[None, ",d"], caption="C < 5")
+    html = table._repr_html_()
+    assert html.startswith('<table class="lthbook-table"><caption>C &lt; 5</caption>')
+    assert "<th>a&lt;b</th>" in html and "<td>x &amp; y</td><td>1,000</td>" in html
+    assert html.count("<tr>") == 2
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error",
+    [
+        (("ab", []), {}, TypeError),
+        (([], []), {}, TypeError),
+        ((["a", 1], []), {}, TypeError),
+        ((["a", "b"], [(1,)]), {}, ValueError),
+        ((["a"], [(1,)]), {"formats": ["d", "d"]}, ValueError),
+        ((["a"], [(1,)]), {"caption": 3}, TypeError),
+        ((["a"], [("x",)]), {"formats": ["d"]}, ValueError),
+    ],
+)
+def test_table_rejects_bad_input(args, kwargs, error):
+    with pytest.raises(error):
+        stats.Table(*args, **kwargs)
