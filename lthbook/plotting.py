@@ -510,6 +510,7 @@ def plot_success_threshold(
     eps_grid: Sequence[float],
     n_star: Mapping[str, Sequence[int]],
     constants: Mapping[str, float],
+    threshold_eps: Sequence[float] = (0.1, 0.01, 1e-3, 1e-4),
     max_n: int = 40,
 ) -> Figure:
     """Two stacked panels (chapter 2). Top: the success probability P(N_ε ≤ n) against n for
@@ -523,6 +524,8 @@ def plot_success_threshold(
         eps_grid: the ε of ``n_star``, each in (0, 1).
         n_star: for each law, n*(ε) on ``eps_grid``.
         constants: for each law, the measured constant C.
+        threshold_eps: the ε whose success curves the top panel draws (powers of ten, each a
+            key of every law's first successes).
         max_n: the largest n on the top panel's axis, ≥ 2.
 
     Returns:
@@ -543,8 +546,10 @@ def plot_success_threshold(
     for law, by_eps in first_successes.items():
         if law not in colours or law not in n_star or law not in constants:
             raise ValueError(f"law {law!r} needs a colour, n_star and a constant")
-        for k, (eps, first) in enumerate(sorted(by_eps.items(), reverse=True)):
-            first = _array("first_successes", first, ndim=1)
+        for k, eps in enumerate(threshold_eps):
+            if eps not in by_eps:
+                raise ValueError(f"threshold_eps: no first successes of the {law} law for eps = {eps}")
+            first = _array("first_successes", by_eps[eps], ndim=1)
             top.plot(n_axis, (first[:, None] <= n_axis).mean(axis=0), color=colours[law], label=law if k == 0 else None)
             if law == "uniform":
                 top.text(least_n(first.astype(np.int64), 0.5), 1.04, f"$10^{{{round(math.log10(eps))}}}$", ha="center")
