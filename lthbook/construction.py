@@ -122,6 +122,9 @@ __all__ = [
     "half_block_check",
     "width_factor",
     "malach_width_factor",
+    "FailureExperiment",
+    "failure_experiment",
+    "ticket_size_table",
 ]
 
 #: The constant C of the SubsetSum lemma, n ≥ C·log₂(2/ε″), used by :func:`required_n`.
@@ -995,3 +998,137 @@ def _as_weight_list(weights) -> list[torch.Tensor]:
         device = weight.device if isinstance(weight, torch.Tensor) else torch.device("cpu")
         result.append(as_float64_tensor(f"target_weights[{index}]", weight, device=device, ndim=(2,)))
     return result
+
+
+@dataclass(frozen=True)
+class FailureExperiment:
+    """How often a fresh random network fails, against n (chapter 4's failure experiment).
+
+    Attributes:
+        widths: the target class (d_0, …, d_l).
+        ns: the values of n tried.
+        trials: fresh (network, target) pairs per n.
+        eps: the tolerance ε of the certificate.
+        eps_prime: the per-instance tolerance ε′ of :func:`per_instance_budget`.
+        instances: SubsetSum instances per network (both halves of every weight of W_1, one half
+            of every later weight, as :func:`prune_to` builds them).
+        certificate_fails: per n, the trials whose certified bound is at least ε.
+        proof_fails: per n, the trials in which some instance misses ε′ (the proof's bad event).
+        instance_rate: per n, the share of all instances that miss ε′.
+    """
+
+    widths: tuple[int, ...]
+    ns: tuple[int, ...]
+    trials: int
+    eps: float
+    eps_prime: float
+    instances: int
+    certificate_fails: tuple[int, ...]
+    proof_fails: tuple[int, ...]
+    instance_rate: tuple[float, ...]
+
+    def union_bound(self) -> list[float]:
+        """Per n, min(1, instances × measured instance rate): the union bound the proof uses."""
+        return [min(1.0, self.instances * rate) for rate in self.instance_rate]
+
+    def table(self) -> str:
+        """The chapter's table: failure shares with 95% Wilson intervals, the proof's event, the union bound."""
+        from .stats import wilson_interval
+
+        lines = [
+            f"class {self.widths}, eps = {self.eps}, eps' = {self.eps_prime:.2e}, "
+            f"{self.instances} instances per network",
+            " n  certificate fails [95% int.]  proof's event  union bound",
+        ]
+        for n, c, p, bound in zip(self.ns, self.certificate_fails, self.proof_fails, self.union_bound()):
+            low, high = wilson_interval(int(c), self.trials)
+            lines.append(
+                f"{n:2d}  {c / self.trials:5.0%} [{low:4.0%}, {high:4.0%}]{p / self.trials:20.0%}{bound:13.2f}"
+            )
+        return "\n".join(lines)
+
+
+def failure_experiment(
+    widths: Sequence[int],
+    ns: Sequence[int],
+    trials: int,
+    *,
+    eps: float,
+    delta: float,
+    generator: torch.Generator,
+    device: str | torch.device | None = None,
+    progress: bool = True,
+) -> FailureExperiment:
+    """For each n, prune ``trials`` fresh random networks to fresh random targets and count the failures.
+
+    For every n of ``ns`` and every trial, in this order: a random network
+    (:meth:`RandomNetwork.sample`) and a random target (:func:`random_target`) are drawn from
+    ``generator``, the network is pruned to the target with the theorem's construction (no cap),
+    and the trial counts as a certificate failure when :func:`certified_error_bound` is at least
+    ε, as a failure of the proof's event when some SubsetSum residual exceeds ε′ (chapter 4).
+
+    Args:
+        widths: the target class (d_0, …, d_l).
+        ns: values of n, each ≥ 1.
+        trials: networks per n, ≥ 1.
+        eps, delta: ε > 0 and δ in (0, 1), for ε′ = :func:`per_instance_budget`'s first value.
+        generator: a CPU ``torch.Generator`` (every draw comes from it, in order).
+        device: where to compute; ``None``: CUDA if available, else CPU.
+        progress: show a progress bar over ``ns``.
+    """
+    widths = check_widths(widths)
+    ns = tuple(check_int(f"ns[{k}]", n, low=1) for k, n in enumerate(ns))
+    trials = check_int("trials", trials, low=1)
+    eps = check_float("eps", eps, low=0.0, low_inclusive=False)
+    generator = check_generator(generator, cpu_only=True)
+    eps_prime, _ = per_instance_budget(eps, delta, widths=widths)
+    instances = 2 * widths[0] * widths[1] + sum(a * b for a, b in zip(widths[1:-1], widths[2:]))
+    cert_fails, proof_fails, instance_rate = [], [], []
+    for n in tqdm(ns, desc="failures against n", disable=not progress, leave=True):
+        cert_fail = proof_fail = bad_instances = 0
+        for _ in range(trials):
+            network = RandomNetwork.sample(widths, n, generator=generator, device=device)
+            target = random_target(widths, generator=generator, device=device)
+            ticket = prune_to(network, target)  # the theorem's construction, no cap
+            halves = [ticket.negative_residuals[0], *ticket.positive_residuals]
+            residuals = torch.cat([r.flatten() for r in halves]).abs()
+            if residuals.numel() != instances:
+                raise RuntimeError(f"expected {instances} SubsetSum instances, found {residuals.numel()}")
+            cert_fail += bool(certified_error_bound(ticket, target).bound >= eps)
+            proof_fail += bool((residuals > eps_prime).any())
+            bad_instances += int((residuals > eps_prime).sum())
+        cert_fails.append(cert_fail)
+        proof_fails.append(proof_fail)
+        instance_rate.append(bad_instances / (trials * instances))
+    return FailureExperiment(
+        tuple(widths),
+        ns,
+        trials,
+        eps,
+        eps_prime,
+        instances,
+        tuple(cert_fails),
+        tuple(proof_fails),
+        tuple(instance_rate),
+    )
+
+
+def ticket_size_table(network: RandomNetwork, ticket: PrunedNetwork, target_weights: Sequence) -> str:
+    """Chapter 4's table of a ticket's size: per matrix M_k its shape, weights, kept weights and pruned share.
+
+    Args:
+        network: the random network that was pruned.
+        ticket: the result of :func:`prune_to` on ``network``.
+        target_weights: the target (for the count of kept weights per target weight).
+    """
+    if not isinstance(network, RandomNetwork) or not isinstance(ticket, PrunedNetwork):
+        raise TypeError("network must be a RandomNetwork and ticket the PrunedNetwork prune_to made from it")
+    kept, sparsity = ticket.kept_counts(), ticket.sparsity()
+    sizes = [M.numel() for M in network.weights]
+    lines = [f"{'layer':6s} {'shape':>12s} {'weights':>9s} {'kept':>7s} {'pruned':>8s}"]
+    for k, (M, size, keep, s) in enumerate(zip(network.weights, sizes, kept, sparsity), start=1):
+        lines.append(f"M_{k:<4d} {str(tuple(M.shape)):>12s} {size:9,d} {keep:7,d} {s:8.2%}")
+    target_size = sum(w.numel() for w in target_weights)
+    lines.append(f"total: {sum(kept):,} of {sum(sizes):,} random weights kept ({sum(kept) / sum(sizes):.2%})")
+    lines.append(f"the target has {target_size:,} weights: {sum(kept) / target_size:.1f} kept per target weight")
+    return "\n".join(lines)

@@ -45,6 +45,7 @@ from torch import nn
 from . import edge_popup, subset_sum
 from ._validation import check_bool, check_choice, check_float, check_generator, check_int, resolve_device
 from .construction import PrunedNetwork
+from .stats import Table
 
 __all__ = [
     "PAPER_EXPERIMENT1",
@@ -70,7 +71,6 @@ __all__ = [
     "Experiment1Results",
     "write_experiment1_results",
     "read_experiment1_results",
-    "Table",
     "EXPERIMENT2_SWEEP",
     "EXPERIMENT2_NETS",
     "experiment2_plan",
@@ -863,67 +863,9 @@ def read_experiment1_results(path: str | Path) -> Experiment1Results:
 # ----------------------------------------------------------------------------------------
 
 
-class Table:
-    """A small table of already formatted cells: HTML in a notebook, aligned text elsewhere.
-
-    Chapter 6 displays its comparisons with it, so that the book shows a real table (which wraps
-    and scrolls with the column) while ``repr`` gives the same rows as plain text (what nbval and
-    a terminal see).
-
-    Args:
-        header: the column titles.
-        rows: one sequence of strings per row, as long as ``header``.
-        title: a line above the table (optional).
-        notes: lines below the table (optional).
-        align: per column ``"l"`` or ``"r"`` (default: first column left, the others right).
-    """
-
-    def __init__(
-        self,
-        header: Sequence[str],
-        rows: Sequence[Sequence[str]],
-        *,
-        title: str = "",
-        notes: Sequence[str] = (),
-        align: str | None = None,
-    ) -> None:
-        header = [str(h) for h in header]
-        rows = [[str(cell) for cell in row] for row in rows]
-        for k, row in enumerate(rows):
-            if len(row) != len(header):
-                raise ValueError(f"rows[{k}] has {len(row)} cells; header has {len(header)}")
-        align = align or "l" + "r" * (len(header) - 1)
-        if len(align) != len(header) or set(align) - {"l", "r"}:
-            raise ValueError(f"align must be one 'l' or 'r' per column ({len(header)}); got {align!r}")
-        self.header, self.rows, self.title, self.notes, self.align = header, rows, title, list(notes), align
-
-    def __repr__(self) -> str:
-        widths = [max(len(r[k]) for r in [self.header, *self.rows]) for k in range(len(self.header))]
-
-        def line(cells: Sequence[str]) -> str:
-            parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, self.align)]
-            return "  ".join(parts).rstrip()
-
-        lines = ([self.title] if self.title else []) + [line(self.header)] + [line(r) for r in self.rows]
-        return "\n".join(lines + self.notes)
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        def cells(row: Sequence[str], tag: str) -> str:
-            return "".join(
-                f'<{tag} style="text-align:{"left" if a == "l" else "right"}">{escape(c)}</{tag}>'
-                for c, a in zip(row, self.align)
-            )
-
-        caption = f"<caption>{escape(self.title)}</caption>" if self.title else ""
-        body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in self.rows)
-        notes = "".join(f"<p><small>{escape(n)}</small></p>" for n in self.notes)
-        return (
-            '<div class="lthbook-table" style="overflow-x:auto">'
-            f'<table class="table">{caption}<thead><tr>{cells(self.header, "th")}</tr></thead>'
-            f"<tbody>{body}</tbody></table>{notes}</div>"
-        )
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, title: str, notes: Sequence[str] = ()) -> Table:
+    """A :class:`lthbook.stats.Table` of formatted cells; the notes join the title in its caption."""
+    return Table(list(header), rows, caption=" ".join([title, *notes]))
 
 
 # ----------------------------------------------------------------------------------------
@@ -1056,14 +998,13 @@ def experiment2_table(results: dict, *, epochs: int | None = None) -> Table:
                         "—" if official is None else f"{official:.1%}",
                     ]
                 )
-    return Table(
+    return _table(
         ["net", "structure", "kept", "weights left", "seeds", "ours", "official raw"],
         rows,
-        align="llrrrrr",
-        title=f"Experiment 2 on MNIST: final-epoch test accuracy after {epochs} epochs (ours)",
+        title=f"Experiment 2 on MNIST, test accuracy. Ours: final epoch after {epochs} epochs, mean ± sd",
         notes=[
-            "ours: mean ± sd (percentage points) over the seeds where there are several",
-            "official raw: best test accuracy over epochs and runs of 30–150 epochs (dense: 50 epochs)",
+            "(percentage points) where there are several seeds.",
+            "Official raw: best over epochs and runs of 30–150 epochs (dense: 50 epochs).",
         ],
     )
 
@@ -1107,11 +1048,10 @@ def experiment2_gaps(results: dict, *, epochs: int | None = None) -> Table:
                     order,
                 ]
             )
-    return Table(
+    return _table(
         ["net", "kept", "wide − linear", "linear − ReLU", "best to worst"],
         rows,
-        align="lrrrl",
-        title="What topology and the ReLU cost (percentage points of mean final-epoch accuracy)",
+        title="What topology and the ReLU cost (percentage points of mean final-epoch accuracy).",
     )
 
 
@@ -1281,13 +1221,13 @@ def experiment1_comparison(
         ["solver", "Gurobi MIP", "exact MITM", "exact MITM"],
         ["wall time", f"{paper['wall_seconds']:,} s", "see below", "see below"],
     ]
-    return Table(
+    return _table(
         ["", "official repo", "ours, per row", "ours, per weight"],
         rows,
-        title=f"Experiment 1 on {dataset}, {architecture}",
+        title=f"Experiment 1 on {dataset}, {architecture}.",
         notes=[
-            "official repo: README table and subset-sum/results/paper/fc2_approx.out (time: the log)",
-            "(*) the target's accuracy, by the evaluation bug (the official code drew per row)",
+            "Official repo: README table and subset-sum/results/paper/fc2_approx.out (time: the log).",
+            "(*) The target's accuracy, by the evaluation bug (the official code drew per row).",
         ],
     )
 

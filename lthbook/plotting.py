@@ -752,32 +752,23 @@ def plot_neuron_errors(sampled, *, exact: float, bound: float, title: str) -> Fi
 # ---- Figures of chapters 4-7 ----
 
 
-# ---- Figures of chapters 4-7 ----
-# Every figure below is drawn 7 inches wide (about 700 px at the notebook's 100 dpi, the width of
-# the book's text column) with no text under 9 pt, so that it is shown at about its natural size
-# and its smallest text stays above 9 px; panels are stacked, never side by side, so that a phone
-# shows each panel at the full width of its screen.
-
-#: Width of every figure of chapters 4-7, in inches.
-FIGURE_WIDTH = 7.0
-
 #: Colours of the three structures of Experiment 2 (chapter 6).
 STRUCTURE_COLORS = {"ours_linear": COLORS["accent"], "ours_relu": COLORS["pruned"], "wide": COLORS["target"]}
 
 
 def plot_experiment2_panel(
     ax: plt.Axes,
-    lines: dict,
+    lines: Mapping,
     baseline: float | None = None,
     label: str = "ours",
-    paper_points=(),
+    paper_points: Sequence[Mapping] = (),
     paper_baseline: float | None = None,
 ) -> None:
     """One panel of Experiment 2 in the paper's layout: accuracy against the weights left (chapter 6).
 
     Args:
         ax: the axes to draw in.
-        lines: ``{structure: (weights left, accuracies)}`` for the structures of
+        lines: ``{structure: (weights left, accuracies)}`` for structures of
             :data:`lthbook.experiments.EXPERIMENT2_STRUCTURES` (solid lines, filled markers).
         baseline: accuracy of the trained dense network (dashed), or ``None``.
         label: how the legend names ``lines`` and ``baseline``.
@@ -790,37 +781,36 @@ def plot_experiment2_panel(
     for structure, name in EXPERIMENT2_STRUCTURES.items():
         color = STRUCTURE_COLORS[structure]
         if paper_points:
-            ax.plot(
-                [p["remaining"] for p in paper_points],
-                [p[structure] for p in paper_points],
-                "o:",
-                color=color,
-                markerfacecolor="none",
-                label=f"{name} (official)",
-            )
+            xs = [p["remaining"] for p in paper_points]
+            ax.plot(xs, [p[structure] for p in paper_points], "o:", color=color, markerfacecolor="none",
+                    label=f"{name} (official raw)")  # fmt: skip
         if structure in lines:
             ax.plot(*lines[structure], "o-", color=color, label=f"{name} ({label})")
     if paper_baseline is not None:
-        ax.axhline(paper_baseline, color=COLORS["trained"], linestyle=":", label="trained dense (official)")
+        ax.axhline(paper_baseline, color=COLORS["trained"], linestyle=":", label="trained dense (official raw)")
     if baseline is not None:
         ax.axhline(baseline, color=COLORS["trained"], linestyle="--", label=f"trained dense ({label})")
     ax.set_xscale("log")
-    ticks = sorted({t for xs, _ in lines.values() for t in xs} | {p["remaining"] for p in paper_points})
+    ticks: list[int] = []
+    for t in sorted({int(t) for xs, _ in lines.values() for t in xs} | {p["remaining"] for p in paper_points}):
+        if not ticks or t > 1.3 * ticks[-1]:  # one tick per kept fraction: nearby counts share it
+            ticks.append(t)
     if ticks:
-        ax.set_xticks(ticks, [f"{t:,}" for t in ticks], fontsize=9)
+        ax.set_xticks(ticks, [f"{t / 1000:.3g}k" if t >= 1000 else str(t) for t in ticks])
     ax.minorticks_off()
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("weights left after pruning (log scale)")
+    ax.set_xlabel("weights left (log scale)")
     ax.set_ylabel("test accuracy")
 
 
-def experiment2_figure(results: dict, *, epochs: int | None = None) -> plt.Figure:
+@readable
+def experiment2_figure(results: Mapping, *, epochs: int | None = None) -> Figure:
     """Experiment 2 on MNIST, one stacked panel per network, from a results file (chapter 6).
 
-    Each panel shows what ``results`` holds for that network (best final-epoch accuracy over the
-    seeds at each point, as the paper plots the best of its runs; the table beside it gives mean ±
-    sd), the official raw results of :data:`lthbook.experiments.PAPER_EXPERIMENT2` and the dense
-    baselines; a network without runs says so in its panel.
+    Each panel shows what ``results`` holds for that network (the best final-epoch accuracy over
+    the seeds at a point, as the paper plots the best of its runs; the chapter's table gives mean
+    ± sd), the official raw results of :data:`lthbook.experiments.PAPER_EXPERIMENT2` and the
+    dense baselines; a network without runs says so in its panel. One legend below all panels.
 
     Args:
         results: as returned by :func:`lthbook.experiments.read_experiment2_results`.
@@ -829,32 +819,28 @@ def experiment2_figure(results: dict, *, epochs: int | None = None) -> plt.Figur
     from .experiments import EXPERIMENT2_NETS, EXPERIMENT2_SWEEP, PAPER_EXPERIMENT2, experiment2_curves
 
     epochs = EXPERIMENT2_SWEEP["epochs"] if epochs is None else epochs
-    nets = list(EXPERIMENT2_NETS)
-    fig, axes = plt.subplots(len(nets), 1, figsize=(FIGURE_WIDTH, 3.3 * len(nets) + 1.4))
-    for ax, net in zip(axes, nets):
+    fig, axes = plt.subplots(len(EXPERIMENT2_NETS), 1, figsize=(FIGURE_WIDTH_IN, 2.9 * len(EXPERIMENT2_NETS) + 2.6))
+    for ax, (net, name) in zip(axes, EXPERIMENT2_NETS.items()):
         curves = experiment2_curves(results, net, epochs=epochs)
         lines = {s: (c.kept_weights, c.accuracy) for s, c in curves.items() if s != "dense_trained"}
         baseline = curves["dense_trained"].accuracy[0] if "dense_trained" in curves else None
         paper = [p for p in PAPER_EXPERIMENT2["points"] if p["net"] == net]
-        plot_experiment2_panel(ax, lines, baseline, f"ours, {epochs} epochs", paper, PAPER_EXPERIMENT2["baselines"][net])
-        held = sum(len(c.keep_fractions) for c in curves.values())
-        ax.set_title(f"{EXPERIMENT2_NETS[net]}: {held} points of ours in the results file")
-        if not curves:
-            ax.text(0.5, 0.5, "no runs of ours yet", transform=ax.transAxes, ha="center", va="center")
+        plot_experiment2_panel(ax, lines, baseline, "ours", paper, PAPER_EXPERIMENT2["baselines"][net])
+        ax.set_title(f"{name}" + ("" if curves else ": no runs of ours yet"))
     handles, labels = [], []
     for ax in axes:
         for handle, text in zip(*ax.get_legend_handles_labels()):
             if text not in labels:
                 handles.append(handle)
                 labels.append(text)
-    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=9)
-    fig.suptitle("Experiment 2: ours (final epoch) against the official raw results (best of 30–150 epochs)")
+    fig.legend(handles, labels, loc="outside lower center", ncol=1)
     return fig
 
 
+@readable
 def experiment1_sweep_figure(
-    summaries: dict, *, target_accuracy: float, paper_accuracy: float, eps: float, dataset: str
-) -> plt.Figure:
+    summaries: Mapping, *, target_accuracy: float, paper_accuracy: float, eps: float, dataset: str
+) -> Figure:
     """Experiment 1 against n: accuracy of the approximated network above, weight errors below (chapter 6).
 
     Args:
@@ -867,27 +853,319 @@ def experiment1_sweep_figure(
     """
     from .experiments import predicted_median_error
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.6))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 9.0))
     for mode, marker, color in (("per_row", "o-", COLORS["pruned"]), ("per_weight", "s-", COLORS["accent"])):
-        ns = sorted(summaries[mode])
-        name = mode.replace("_", " ")
-        top.plot(ns, [summaries[mode][n].accuracy for n in ns], marker, color=color, label=f"$\\hat f$, coefficients {name}")
-        bottom.semilogy(ns, [summaries[mode][n].max_error for n in ns], marker, color=color, label=f"largest error, {name}")
-    ns = sorted(summaries["per_row"])
+        ns, name = sorted(summaries[mode]), mode.replace("_", " ")
+        top.plot(ns, [summaries[mode][n].accuracy for n in ns], marker, color=color, label=f"$\\hat f$, {name}")
+        bottom.semilogy(ns, [summaries[mode][n].max_error for n in ns], marker, color=color, label=f"largest, {name}")
+    ns, row = sorted(summaries["per_row"]), summaries["per_row"]
     top.axhline(target_accuracy, color=COLORS["target"], linestyle="--", label="target $f$")
-    top.axhline(paper_accuracy, color=COLORS["trained"], linestyle=":", label=f"the paper's {paper_accuracy:.2%} (the target's)")
-    top.set(xticks=ns, xlabel="coefficients per weight n", ylabel="test accuracy (fraction correct)", ylim=(0, 1.02))
+    top.axhline(paper_accuracy, color=COLORS["trained"], linestyle=":", label=f"paper's {paper_accuracy:.2%}")
+    top.set(xticks=ns, xlabel="coefficients per weight n", ylabel="test accuracy", ylim=(0, 1.02))
     top.set_title(f"Experiment 1, {dataset}: accuracy of $\\hat f$")
-    top.legend(loc="lower right", fontsize=9)
-    row = summaries["per_row"]
-    bottom.semilogy(ns, [row[n].median_error for n in ns], "^-", color=COLORS["target"], label="median error, per row")
-    bottom.semilogy(
-        ns,
-        [predicted_median_error(n, row[n].low, row[n].high) for n in ns],
-        **theory_line_style(),
-        label="predicted median $\\ln 2 / (2^{n+1} p(0))$",
-    )
+    top.legend(loc="lower right")
+    bottom.semilogy(ns, [row[n].median_error for n in ns], "^-", color=COLORS["target"], label="median, per row")
+    predicted = [predicted_median_error(n, row[n].low, row[n].high) for n in ns]
+    bottom.semilogy(ns, predicted, **theory_line_style(), label="predicted median")
     bottom.axhline(eps, color=COLORS["random"], linestyle=":", label=f"ε = {eps}")
     bottom.set(xticks=ns, xlabel="coefficients per weight n", ylabel="|w − ŵ| (log scale)", title="Weight errors")
-    bottom.legend(loc="lower left", fontsize=9)
+    bottom.legend(loc="lower left")
+    return fig
+
+
+@readable
+def small_experiment2_figure(live: Mapping, widths: Sequence[int]) -> Figure:
+    """Chapter 6's live Experiment 2 on the digits: accuracy against weights left, one line per structure.
+
+    Args:
+        live: as returned by :func:`lthbook.experiments.run_small_experiment2`.
+        widths: the target shape the structures were built for (for the title).
+    """
+    lines = {s: ([r["left"] for r in runs], [r["accuracy"] for r in runs]) for s, runs in live["runs"].items()}
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.6))
+    plot_experiment2_panel(ax, lines, live["dense_accuracy"], "digits, live")
+    ax.set_title(f"Experiment 2 in small: digits, {'–'.join(map(str, widths))}, r = 5")
+    _legend_below(fig, ax)
+    return fig
+
+
+@readable
+def plot_gadget_errors(m_values: Sequence[int], construction: Mapping, brute_force: Mapping) -> Figure:
+    """Chapter 5: error of one weight's random gadget against its parameter count m, against the floors.
+
+    Args:
+        m_values: the parameter counts m.
+        construction: ``{m: [error of chapter 3's construction, one per draw]}``.
+        brute_force: ``{m: [best error over all 2^m subnetworks, one per draw]}``.
+    """
+    m_axis = np.asarray(list(m_values))
+    draws = len(construction[m_axis[0]])
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.4))
+    for m in m_axis:
+        label = "construction, one draw" if m == m_axis[0] else None
+        ax.scatter([m] * len(construction[m]), construction[m], s=8, color=COLORS["random"], alpha=0.35, label=label)
+    ax.semilogy(m_axis, [np.median(construction[m]) for m in m_axis], "-", color=COLORS["random"],
+                label=f"construction, median of {draws} draws")  # fmt: skip
+    ax.semilogy(m_axis, [np.median(brute_force[m]) for m in m_axis], "o", color=COLORS["pruned"],
+                label=f"best of all $2^m$ subnetworks, median of {len(brute_force[m_axis[0]])}")  # fmt: skip
+    ax.semilogy(m_axis, 2.0 ** (-m_axis / 2), color=COLORS["theory"], linestyle=":", label="gadget floor $2^{-m/2}$")
+    ax.semilogy(m_axis, 2.0**-m_axis, **theory_line_style(), label="counting floor $2^{-m}$")
+    ax.set_xlabel("parameters m of the gadget")
+    ax.set_ylabel("error for every w (log scale)")
+    ax.set_title("One weight: all subnetworks against the floor")
+    _legend_below(fig, ax)
+    return fig
+
+
+@readable
+def plot_linear_cover(covers: Mapping, *, eps: float, num_targets: int, packing_m: int) -> Figure:
+    """Chapter 5: share of random 2 × 2 targets within ε of a subnetwork, against the counting bound.
+
+    Args:
+        covers: ``{m: result}`` of :func:`lthbook.lower_bound.depth2_linear_cover`.
+        eps: the tolerance ε.
+        num_targets: how many targets each share is measured on (for the 95% intervals).
+        packing_m: the m at which 2^m reaches the packing bound (vertical line).
+    """
+    from .lower_bound import covered_fraction_bound
+
+    ms = list(covers)
+    shares = np.array([covers[m].fraction for m in ms])
+    half_width = 1.96 * np.sqrt(shares * (1 - shares) / num_targets)
+    m_grid = np.linspace(0, max(ms) + 1, 200)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.4))
+    ax.errorbar(ms, shares, yerr=half_width, fmt="o-", color=COLORS["random"], capsize=3,
+                label="random network: share covered (95%)")  # fmt: skip
+    ax.plot(m_grid, [covered_fraction_bound(2, eps, m) for m in m_grid], **theory_line_style(),
+            label=r"counting bound $\min(1, 2^m \varepsilon^4)$")  # fmt: skip
+    ax.axhline(eps**4, color=COLORS["accent"], linestyle=":", label=r"empty subnetwork alone, $\varepsilon^4$")
+    ax.axvline(packing_m, color=COLORS["theory"], linestyle="-.", linewidth=1, label=r"$2^m = (1/(2\varepsilon))^4$")
+    ax.set_yscale("log")
+    ax.set_xlabel("number of parameters m")
+    ax.set_ylabel("share within ε (log scale)")
+    ax.set_title(f"2 × 2 linear maps, ε = {eps}, {num_targets} targets")
+    _legend_below(fig, ax)
+    return fig
+
+
+@readable
+def parameter_count_figure(*, d_fixed: int, eps_fixed: float, eps_values, d_values, constant: float) -> Figure:
+    """Chapter 5: parameters of the lower bound, of Pensia et al. and of Malach et al., against 1/ε and d.
+
+    Two stacked panels (l = 1, δ = 0.1): against 1/ε at width ``d_fixed``, and against the
+    width d at ``eps_fixed``; one legend below both.
+    """
+    from .lower_bound import malach_parameters, min_parameters, pensia_parameters
+
+    curves = {
+        "lower bound (any network)": (min_parameters, theory_line_style()),
+        "Pensia et al. (measured C)": (
+            lambda d, e: pensia_parameters(d, e, constant=constant),
+            {"color": COLORS["pruned"]},
+        ),
+        "Malach et al. (order)": (malach_parameters, {"color": COLORS["random"]}),
+    }
+    fig, (by_eps, by_d) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 8.4))
+    for label, (count, style) in curves.items():
+        by_eps.loglog(1 / np.asarray(eps_values), [count(d_fixed, e) for e in eps_values], **style, label=label)
+        by_d.loglog(d_values, [count(int(d), eps_fixed) for d in d_values], **style)
+    by_eps.set(xlabel="1/ε (log scale)", ylabel="parameters (log scale)", title=f"Against 1/ε (d = {d_fixed})")
+    by_d.set(xlabel="target width d (log scale)", ylabel="parameters (log scale)", title=f"Against d (ε = {eps_fixed})")
+    _legend_below(fig, by_eps)
+    return fig
+
+
+@readable
+def parameter_ratio_figure(
+    ratio: Callable[[int, float], float], *, d_values, eps_tail, ratio_d: Sequence[int], limit: float
+) -> tuple[Figure, dict]:
+    """Chapter 5: Pensia's parameter count over the lower bound, against log₂ d and against 1/ε.
+
+    Args:
+        ratio: ``ratio(d, eps)``, Pensia et al.'s count divided by the lower bound.
+        d_values: widths d for the upper panel (fixed ε = 10⁻² and 10⁻⁶).
+        eps_tail: tolerances for the lower panel.
+        ratio_d: the widths of the lower panel's curves.
+        limit: the limit of the ratio as ε → 0 (4C), drawn dashed.
+
+    Returns:
+        The figure and ``{eps: slope of the ratio per doubling of d}`` (least squares) for the
+        upper panel's two tolerances.
+    """
+    log2_d = np.log2(np.asarray(d_values, dtype=float))
+    fig, (at_fixed_eps, towards_zero) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 8.8))
+    slopes = {}
+    for eps, marker, color in ((1e-2, "o-", COLORS["pruned"]), (1e-6, "s-", COLORS["accent"])):
+        values = [ratio(int(d), eps) for d in d_values]
+        slopes[eps] = float(np.polyfit(log2_d, values, 1)[0])
+        at_fixed_eps.plot(log2_d, values, marker, color=color, label=f"ε = {eps:g}: slope {slopes[eps]:.2f}")
+    at_fixed_eps.set(xlabel="log₂ d", ylabel="Pensia / lower bound", title="At fixed ε: grows like log d")
+    at_fixed_eps.legend()
+    for d, color in zip(ratio_d, (COLORS["pruned"], COLORS["accent"], COLORS["target"])):
+        towards_zero.loglog(1 / np.asarray(eps_tail), [ratio(d, e) for e in eps_tail], color=color, label=f"d = {d}")
+    towards_zero.axhline(limit, **theory_line_style(), label=f"limit 4C = {limit:.2f}")
+    towards_zero.set(xlabel="1/ε (log scale)", ylabel="ratio (log scale)", title="As ε → 0: falls to 4C for every d")
+    towards_zero.legend()
+    return fig, slopes
+
+
+@readable
+def plot_certified_vs_sampled(certified, sampled, *, eps: float, widths: Sequence[int]) -> Figure:
+    """Chapter 4: one random network pruned to many targets, the certified bound and the sampled error of each.
+
+    Args:
+        certified: certified bounds, one per target.
+        sampled: largest errors found by sampling, one per target.
+        eps: the tolerance ε (dashed line).
+        widths: the target class, for the title.
+    """
+    certified, sampled = _array("certified", certified, ndim=1), _array("sampled", sampled, ndim=1)
+    jitter = np.random.default_rng(13).uniform(-0.15, 0.15, size=certified.size)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 4.2))
+    ax.scatter(certified, 1 + jitter, s=14, color=COLORS["pruned"], alpha=0.7, label="certified bound")
+    ax.scatter(sampled, jitter, s=14, color=COLORS["target"], alpha=0.7, label="largest error found by sampling")
+    ax.axvline(eps, **theory_line_style(), label=f"ε = {eps}")
+    ax.set_xscale("log")
+    ax.set_yticks([0, 1], ["sampled", "certified"])
+    ax.set_ylim(-0.6, 1.6)
+    ax.set_xlabel("sup over the unit ball of ‖f − g_S‖ (log)")
+    ax.set_title(f"One random network, {certified.size} targets {tuple(widths)}")
+    _legend_below(fig, ax)
+    return fig
+
+
+@readable
+def plot_ticket_sizes(shapes: Sequence[tuple], sizes: Sequence[int], kept: Sequence[int], *, n: int) -> Figure:
+    """Chapter 4: weights drawn and weights kept by the ticket, per matrix M_k of the random network."""
+    positions = np.arange(len(sizes))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 4.6))
+    ax.bar(positions - 0.2, sizes, width=0.4, color=COLORS["random"], label="random weights drawn")
+    ax.bar(positions + 0.2, kept, width=0.4, color=COLORS["pruned"], label="kept by the ticket")
+    ax.set_yscale("log")
+    ax.set_xticks(positions, [f"$M_{k}$\n{tuple(s)}" for k, s in enumerate(shapes, 1)])
+    ax.set_ylabel("weights (log scale)")
+    ax.set_title(f"The ticket of the digits target, n = {n}")
+    _legend_below(fig, ax, ncol=2)
+    return fig
+
+
+@readable
+def width_factor_figure(panels: Sequence[tuple], *, constant: float) -> Figure:
+    """Chapter 4: width factors of Theorem 1, of Malach et al. and of the depth-2 lower bound, stacked panels.
+
+    Args:
+        panels: ``(x values, factors, x label, title)`` per panel, ``factors`` an array with one
+            row per x: (Theorem 1, Malach et al., lower bound). The first panel's x axis is ε
+            and is drawn decreasing.
+        constant: the SubsetSum constant C, for the legend.
+    """
+    fig, axes = plt.subplots(len(panels), 1, figsize=(FIGURE_WIDTH_IN, 4.1 * len(panels) + 1.2))
+    for ax, (x, values, label, title) in zip(np.atleast_1d(axes), panels):
+        ax.plot(x, values[:, 1], color=COLORS["random"], label="Malach et al. (book's reading, constants 1)")
+        ax.plot(x, values[:, 0], color=COLORS["pruned"], drawstyle="steps-mid", label=f"Theorem 1: 2n (C = {constant})")
+        ax.plot(x, values[:, 2], **theory_line_style(), label="lower bound, depth 2 (chapter 5)")
+        ax.set(xscale="log", yscale="log", xlabel=label, title=title, ylabel="width factor (log)")
+        ax.set_ylim(bottom=0.5)
+    first = np.atleast_1d(axes)[0]
+    first.invert_xaxis()
+    _legend_below(fig, first)
+    return fig
+
+
+@readable
+def width_per_bit_figure(bits, ours: Mapping, lower, *, constant: float, delta: float) -> Figure:
+    """Chapter 4: Theorem 1's width factor per bit of accuracy, and what it pays beyond 2C log₂(1/ε).
+
+    Args:
+        bits: log₂(1/ε) values.
+        ours: ``{d: width factors 2n at those ε}`` (l = 1).
+        lower: the depth-2 lower bound's width factor at those ε (d = 100).
+        constant: C; delta: δ (for the titles).
+    """
+    bits = _array("bits", bits, ndim=1)
+    fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 8.6), sharex=True)
+    for (d, values), colour in zip(ours.items(), (COLORS["target"], COLORS["pruned"], COLORS["accent"])):
+        axes[0].plot(bits, np.asarray(values) / bits, color=colour, label=f"Theorem 1, d = {d}")
+        axes[1].plot(bits, np.asarray(values) - 2 * constant * bits, color=colour, label=f"d = {d}")
+    axes[0].plot(bits, np.asarray(lower) / bits, **theory_line_style(), label="lower bound, d = 100")
+    axes[0].axhline(2 * constant, color="#666666", linewidth=0.8, label=f"2C = {2 * constant:.2f}, every d's limit")
+    axes[0].set(yscale="log", ylabel="factor / log₂(1/ε) (log)", title=f"Width factor per bit (l = 1, δ = {delta})")
+    axes[1].set(xscale="log", xlabel="log₂(1/ε) (log scale)", ylabel="2n − 2C log₂(1/ε)")
+    axes[1].set_title("What Theorem 1 pays beyond 2C log₂(1/ε)")
+    axes[0].legend()
+    axes[1].legend()
+    return fig
+
+
+@readable
+def plot_half_block_check(checks: Sequence, grid: Sequence[float]) -> Figure:
+    """Chapter 4: measured failure rate of one half-block at the lemma's n, with 95% Wilson intervals.
+
+    Args:
+        checks: :class:`lthbook.construction.HalfBlockCheck` results (one line each).
+        grid: the ε″ grid (the lemma's bound, rate = ε″, is drawn dashed).
+    """
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.4))
+    for check, colour, marker in zip(checks, (COLORS["pruned"], COLORS["random"], COLORS["accent"]), "osd"):
+        rates = np.array([r.rate for r in check.rates])
+        low, high = np.array([r.interval for r in check.rates]).T
+        ax.errorbar(check.eps_grid, rates, yerr=[rates - low, high - rates], fmt=marker + "-", color=colour,
+                    capsize=3, label=f"measured at the lemma's n, C = {check.constant:g}")  # fmt: skip
+    ax.plot(grid, grid, **theory_line_style(), label="the lemma's bound: rate = ε″")
+    ax.set(xscale="log", yscale="log", xlabel="ε″ (log scale)", ylabel="failure rate of a half (log)")
+    ax.set_title("The half-block lemma at its own n (95% intervals)")
+    ax.invert_xaxis()
+    _legend_below(fig, ax)
+    return fig
+
+
+@readable
+def plot_failure_rates(failures, *, widths: Sequence[int], eps: float) -> Figure:
+    """Chapter 4: fresh random networks that fail, against n: certificate ≥ ε, the proof's event, union bound.
+
+    Args:
+        failures: a :class:`lthbook.construction.FailureExperiment`.
+        widths, eps: the target class and ε (for the title).
+    """
+    from .stats import wilson_interval
+
+    ns, trials = np.asarray(failures.ns), failures.trials
+    intervals = np.array([wilson_interval(int(c), trials) for c in failures.certificate_fails])
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.4))
+    ax.fill_between(ns, intervals[:, 0], intervals[:, 1], color=COLORS["pruned"], alpha=0.2)
+    ax.plot(ns, np.asarray(failures.certificate_fails) / trials, "o-", color=COLORS["pruned"],
+            label="certificate ≥ ε (95% interval)")  # fmt: skip
+    ax.plot(ns, np.asarray(failures.proof_fails) / trials, "s-", color=COLORS["target"],
+            label="some residual > ε′ (proof's event)")  # fmt: skip
+    ax.plot(ns, failures.union_bound(), color=COLORS["accent"], linestyle=":",
+            label="union bound, measured instance rates")  # fmt: skip
+    ax.set_xlabel("n (blocks of 2n units)")
+    ax.set_ylabel("share of networks that fail")
+    ax.set_title(f"Fresh random networks that fail, {tuple(widths)}, ε = {eps}")
+    _legend_below(fig, ax)
+    return fig
+
+
+@readable
+def plot_positive_inputs_only(results: Mapping, ns: Sequence[int], *, eps: float, widths: Sequence[int]) -> Figure:
+    """Chapter 4: certified bound against the number of random weights, with and without ``positive_inputs_only``.
+
+    Args:
+        results: ``{(flag, n): (hidden widths, random weights, certified bounds)}``.
+        ns: the n of each point.
+        eps, widths: ε (dashed line) and the target class (title).
+    """
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.4))
+    variants = [(False, COLORS["target"], "blocks of 2n everywhere"), (True, COLORS["pruned"], "positive_inputs_only")]
+    for flag, colour, name in variants:
+        params = np.array([results[flag, n][1] for n in ns])
+        bounds = [results[flag, n][2] for n in ns]
+        ax.plot(params, [np.median(b) for b in bounds], "o-", color=colour, label=f"{name}: median")
+        ax.fill_between(params, [b.min() for b in bounds], [b.max() for b in bounds], color=colour, alpha=0.15)
+        for n, x, b in zip(ns, params, bounds):
+            ax.annotate(f"n={n}", (x, np.median(b)), textcoords="offset points", xytext=(4, 4))
+    ax.axhline(eps, **theory_line_style(), label=f"ε = {eps}")
+    ax.set(xscale="log", yscale="log", xlabel="random weights (log scale)", ylabel="certified bound (log)")
+    ax.set_title(f"Error against size, {tuple(widths)} (band: min to max)")
+    _legend_below(fig, ax)
     return fig

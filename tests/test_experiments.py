@@ -411,21 +411,11 @@ def test_replacement_report_and_comparison_table():
     table = ex.experiment1_comparison(
         runs, target_accuracy=0.975, weight_range=(-0.4, 0.4), dataset="MNIST", architecture="784–500–10"
     )
-    row = {r[0]: r for r in table.rows}
+    row = {r[0]: r for r in table.cells}
     assert row["ACCURACY OF THE APPROXIMATION"][2:] == ["97.00%", "96.00%"]
     assert row["target: weight range"][1:3] == ["[-0.464, 0.541]", "[-0.400, 0.400]"]
     html = table._repr_html_()
-    assert html.count("<tr>") == 1 + len(table.rows) and "<th" in html and "ours, per weight" in html
-
-
-def test_table_text_and_html_and_argument_checks():
-    table = ex.Table(["a", "b"], [["x", "1"], ["yy", "22"]], title="T", notes=["n"])
-    assert repr(table) == "T\na    b\nx    1\nyy  22\nn"
-    assert "<caption>T</caption>" in table._repr_html_() and "&lt;" in ex.Table(["<"], [])._repr_html_()
-    with pytest.raises(ValueError, match="rows\\[0\\]"):
-        ex.Table(["a", "b"], [["x"]])
-    with pytest.raises(ValueError, match="align"):
-        ex.Table(["a"], [], align="c")
+    assert html.count("<tr>") == 1 + len(table.cells) and "<th>" in html and "ours, per weight" in html
 
 
 # ---- Experiment 2 at the official settings: what the file holds and what is missing ----
@@ -450,11 +440,11 @@ def test_plan_missing_status_table_gaps_and_convergence():
     assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 20 of 24 runs missing" in status
     assert all(len(line) <= 88 for line in status.splitlines())
     table = ex.experiment2_table(results)
-    relu = next(r for r in table.rows if r[:3] == ["LeNet-5", "ReLU", "0.1"])
+    relu = next(r for r in table.cells if r[:3] == ["LeNet-5", "ReLU", "0.1"])
     assert relu[4:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
-    assert not any(r[0] == "FC2" for r in table.rows)  # the 20-epoch run is not a 10-epoch point
+    assert not any(r[0] == "FC2" for r in table.cells)  # the 20-epoch run is not a 10-epoch point
     gaps = ex.experiment2_gaps(results)
-    assert gaps.rows == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
+    assert gaps.cells == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
     assert ex.experiment2_convergence(results) == [(20, 0.8)]
     with pytest.raises(TypeError, match="results"):
         ex.experiment2_missing([])
