@@ -215,7 +215,7 @@ def _numpy_reconstruct():
     try:
         from numpy._core.multiarray import _reconstruct
     except ImportError:  # NumPy < 1.26 has no numpy._core
-        from numpy.core.multiarray import _reconstruct
+        from numpy.core.multiarray import _reconstruct  # type: ignore[no-redef]
     return _reconstruct
 
 
@@ -267,7 +267,7 @@ def _mnist_path() -> Path:
         ) from None
     for file in distribution.files or ():
         if file.as_posix() == _MNIST_FILE:
-            path = Path(distribution.locate_file(file))
+            path = Path(str(distribution.locate_file(file)))  # typed as a SimplePath
             if path.is_file():
                 return path
     raise MnistNotInstalledError(
