@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Set up from a fresh clone and run every test: lthbook's unit tests, nbval on every chapter
-# (each notebook in its own kernel, outputs compared strictly except tagged cells), and the
-# browser tests of the built HTML in Debian's Chromium.
+# Set up from a fresh clone and run every test, failing fast: the gates first (ruff lint and
+# format, mypy on lthbook), then the book's HTML, then one pytest run: lthbook's unit tests and
+# doctests, nbval on every chapter (each notebook in its own kernel, outputs compared strictly
+# except tagged cells) and the browser tests of the built HTML in Debian's Chromium.
+#
+# Each chapter is executed once per run, by nbval. The HTML is built from the chapters'
+# committed outputs (chapter execution off, through a generated copy of _config.yml); nbval then
+# proves that those outputs are exactly what a fresh execution prints, so the HTML tested and
+# published is the executed book. scripts/build_book.sh (the reader's build) still executes
+# every chapter itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser
@@ -18,6 +25,38 @@ if command -v fc-list >/dev/null 2>&1 && ! fc-list | grep -qi "emoji"; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-noto-color-emoji >/dev/null
 fi
-bash scripts/build_book.sh
-LTHBOOK_REQUIRE_HTML=1 .venv/bin/python -m pytest tests chapters \
+bash scripts/setup_env.sh
+
+# The gates (seconds): lint, format, types. The same as .pre-commit-config.yaml.
+echo "== ruff check, ruff format --check, mypy"
+.venv/bin/ruff check lthbook tests scripts benchmarks _ext
+.venv/bin/ruff format --check lthbook tests scripts benchmarks _ext
+.venv/bin/mypy
+
+# The book's HTML from the committed outputs: _config.yml with the chapters excluded from
+# execution (the other pages, e.g. the execution-status page's versions, still execute).
+echo "== the book's HTML, chapters from their committed outputs"
+CONFIG="$(mktemp --suffix=.yml)"
+trap 'rm -f "$CONFIG"' EXIT
+.venv/bin/python - "$CONFIG" <<'PY'
+import sys
+from pathlib import Path
+
+import yaml
+
+with open("_config.yml") as f:
+    config = yaml.safe_load(f)
+execute = config.setdefault("execute", {})
+execute["exclude_patterns"] = [*execute.get("exclude_patterns", []), "chapters/*"]
+# Jupyter Book resolves local extensions' folders against the config file's folder.
+extensions = config.get("sphinx", {}).get("local_extensions") or {}
+for name, folder in extensions.items():
+    extensions[name] = str(Path(folder).resolve())
+with open(sys.argv[1], "w") as f:
+    yaml.safe_dump(config, f, sort_keys=False, allow_unicode=True)
+PY
+.venv/bin/jupyter-book build --all -W -n --keep-going --config "$CONFIG" .
+
+echo "== unit tests, doctests, nbval on every chapter, browser tests"
+LTHBOOK_REQUIRE_HTML=1 .venv/bin/python -m pytest tests lthbook chapters \
   --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
