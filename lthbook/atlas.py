@@ -444,5 +444,4 @@ def plot_width_factors(
     ax.tick_params(labelsize=9)
     ax.legend(fontsize=9, loc="upper left")
     ax.grid(True, which="major", alpha=0.3)
-    fig.tight_layout()
     return fig
