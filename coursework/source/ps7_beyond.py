@@ -92,8 +92,8 @@ grader = otter.Notebook()
 #    $\rho = 8$ copies per hidden target neuron, in `q1_shallow_weights`;
 # 2. Theorem 1's depth $2l$ network with the same $n = 12$, in `q1_theorem_1_weights`.
 #
-# Both are Python `int`s. Write the general formula first (it is what the interpretation of the
-# chapter's comparison rests on), then evaluate it. (Not graded, answer in a comment in the cell if
+# Both are Python `int`s. Write the general formula in $d_0, \dots, d_l$, $n$ and $\rho$ first, then
+# evaluate it. (Not graded, answer in a comment in the cell if
 # you like: which layer dominates the count of the depth $l + 1$ network, and how does it grow
 # with $\rho$?)
 
@@ -334,8 +334,8 @@ test_q2_rho(q2_rho)
 # coefficients) and $B$ (the rest); enumerate the sums of each half together with their sizes; sort
 # $B$'s sums within each size group (keep track of which subset each sorted sum came from); and
 # for each size $i$ of $A$'s part and each allowed size $s \le k - i$ of $B$'s part, binary search
-# (`np.searchsorted`) the neighbours of $z - a$ among $B$'s sums of size $s$. That is
-# $O(2^{n/2} k^2 \log)$ work instead of $2^n$.
+# (`np.searchsorted`) the neighbours of $z - a$ among $B$'s sums of size $s$. That is at most
+# $(k + 1)\, 2^{\lceil n/2 \rceil}$ binary searches instead of $2^n$ sums.
 #
 # The reported error must be that of the returned mask, $\lvert z - \sum_{i \in S} x_i \rvert$, up
 # to float64 rounding, and the mask may keep at most $k$ coefficients. When several subsets are
@@ -760,15 +760,17 @@ test_q4_edge_cases(overlap)
 #    entries drawn uniformly from the $N$ entries of the layer contains each entry of $S^*$ with
 #    probability $s / N$, so its expected common count is $s^2 / N$ and its expected precision is
 #    $s / N$ (`MaskOverlap.chance_precision`). Overlap is only informative relative to this
-#    baseline: in a dense layer ($s / N$ near $\tfrac12$; Theorem 1's ticket keeps about half of each
-#    instance's coefficients) even a random mask overlaps a lot, and in a sparse one a small precision can
-#    still be far above chance.
+#    baseline: in a dense layer ($s / N$ near $\tfrac12$; Theorem 1's ticket keeps about half of
+#    each instance's coefficients) even a random mask overlaps a lot, and in a sparse one a small
+#    precision can still be far above chance.
 # 2. No. Theorem 1 is an existence statement: with probability $\ge 1 - \delta$ over the one draw,
 #    for every target there are masks with certified error $\le \varepsilon$. It says nothing about
-#    uniqueness, and nothing about which algorithm finds them. Uniqueness fails in general: each
-#    SubsetSum instance has many subsets within $\varepsilon'$ of its target (the number of subsets,
-#    $2^n$, exceeds the number of $\varepsilon'$-cells by far), different instances can trade errors,
-#    and a classifier needs only the argmax of the outputs, not outputs within $\varepsilon$ of the
+#    uniqueness, and nothing about which algorithm finds them. Uniqueness fails in general: an
+#    instance typically has many subsets within $\varepsilon'$ of its target (its $2^n$ sums lie in an
+#    interval of length at most $n$, since every coefficient lies in $[-1, 1]$, so a window of
+#    width $2\varepsilon'$ inside it holds on average at least $2^n \cdot 2\varepsilon' / n$ of
+#    them, a large number at the $n$ of Theorem 1), different instances can trade errors, and a
+#    classifier needs only the argmax of the outputs, not outputs within $\varepsilon$ of the
 #    target. So chance-level overlap with high accuracy says edge-popup found *another* mask,
 #    not that it failed; "pruning is all you need" as an existence claim is untouched. What the
 #    outcome does show is the algorithmic point of Fischer and Burkholz: the training procedure
