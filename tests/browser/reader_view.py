@@ -12,6 +12,7 @@ what is laid out, then clicks the navigation buttons and records what opened:
   gradient, as _static/lthbook.css draws) and no shadow on an edge (an inset ``box-shadow``
   or ``background-attachment: local`` gradients) that the content leaves uncovered (a
   striped table's rows paint over such a shadow);
+* ``doubledWords``: "exercise Exercise 1.3"-style slips (a word before a reference that says it);
 * ``raw_notation``: TeX-like ``_{`` or ``^{`` left as plain text (code and typeset
   maths excluded);
 * ``images``: every image of the article with its alt text;
@@ -156,6 +157,10 @@ _LAYOUT_JS = r"""
   const rawNotation = [];
   const pattern = /.{0,40}[_^]\{.{0,40}/g;
   for (const match of text.matchAll(pattern)) rawNotation.push(match[0]);
+  // "exercise Exercise 1.3": a word written before a reference whose text already says it.
+  const doubledWords = [...text.matchAll(
+    /.{0,30}\b(exercise|chapter|section|theorem|lemma|figure|table|definition|corollary|equation|proof|problem|appendix)s?\s+\1\b.{0,30}/gi,
+  )].map((match) => match[0]);
   const images = [...article.querySelectorAll("img")].map((img) => ({
     src: img.getAttribute("src"), alt: img.getAttribute("alt") || "" }));
   const launch = [...document.querySelectorAll(".bd-header-article .dropdown-launch-buttons, " +
@@ -214,7 +219,7 @@ _LAYOUT_JS = r"""
   const pageOverflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
   return {
     clipped: [...clipped.values()], silentScrollers: [...silent.values()], scrollers,
-    rawNotation, images, launchButtons: launch.length, emoji, widgets, pageOverflow,
+    rawNotation, doubledWords, images, launchButtons: launch.length, emoji, widgets, pageOverflow,
   };
 }
 """

@@ -14,7 +14,8 @@ Each page is loaded once per width (reader_view.read_page) and checked for:
 * embedded widgets (the progress bars) that show something: each view's model in the saved
   state and rendered as a visible, non-empty box (not an empty grey box);
 * no console or script errors at that width, navigation clicks included;
-* no TeX-like ``_{`` or ``^{`` left as plain text (the API pages' docstrings);
+* no TeX-like ``_{`` or ``^{`` left as plain text (the API pages' docstrings), and no
+  "exercise Exercise 1.3" (a word that the reference after it repeats);
 * the launch (rocket) button only on pages whose source is a notebook (``.ipynb``):
   Colab cannot open the Markdown pages;
 * the self-checks' ✅ and ❌ drawn in colour (an emoji font is installed);
@@ -165,6 +166,11 @@ def test_widgets_show_something(views: Any, page_path: str, width: str) -> None:
 def test_no_raw_notation(views: Any, page_path: str) -> None:
     raw = _view(views, page_path, "1280px").layout["rawNotation"]
     assert not raw, f"{len(raw)} fragments of TeX-like notation shown as plain text:{_lines(raw)}"
+
+
+def test_no_doubled_reference_words(views: Any, page_path: str) -> None:
+    doubled = _view(views, page_path, "1280px").layout["doubledWords"]
+    assert not doubled, f"a word repeated by the reference after it:{_lines(doubled)}"
 
 
 def test_launch_button_only_on_notebooks(views: Any, page_path: str) -> None:
