@@ -93,7 +93,9 @@ grader = otter.Notebook()
 # 2. Theorem 1's depth $2l$ network with the same $n = 12$, in `q1_theorem_1_weights`.
 #
 # Both are Python `int`s. Write the general formula in $d_0, \dots, d_l$, $n$ and $\rho$ first, then
-# evaluate it. (Not graded, answer in a comment in the cell if
+# evaluate it. (The chapter's exercise *The price of depth $l + 1$, counted* does this for $l = 2$
+# and $n = \rho$; here $l = 3$, so that a layer of copies reads the copies of the previous one, and
+# $n \ne \rho$, so that the two sizes cannot be confused.) (Not graded, answer in a comment in the cell if
 # you like: which layer dominates the count of the depth $l + 1$ network, and how does it grow
 # with $\rho$?)
 
@@ -581,7 +583,8 @@ test_q3_large(best_subset_at_most)
 # $$
 #
 # Implement `overlap(found, planted)` for two bool NumPy arrays of the same shape (any shape: a
-# layer's mask is a matrix), returning the three as Python floats, with the conventions of the
+# layer's mask is a matrix), returning the three as Python floats (the chapter's exercise *Overlap
+# by hand* computes one Jaccard index; here all three, for every case), with the conventions of the
 # package: precision is `nan` when $M$ is empty, recall is `nan` when $S^*$ is empty, and the
 # Jaccard index is `1.0` when both are empty (the two sets are equal). Do not call
 # `plant_and_seek.mask_overlap` or `layer_overlaps` inside your function: the hidden tests compare
