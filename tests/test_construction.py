@@ -377,3 +377,55 @@ def test_cuda_matches_cpu():
         assert torch.equal(a, b.cpu())
     expected = certified_error_bound(cpu, target).bound
     assert certified_error_bound(cuda, target).bound == pytest.approx(expected, rel=1e-9)
+
+
+def test_failure_experiment_counts_what_the_chapter_loop_counted():
+    import math
+
+    from lthbook.construction import failure_experiment, per_instance_budget
+
+    widths, ns, trials, eps = (2, 2, 1), (2, 6), 4, 0.05
+    result = failure_experiment(
+        widths, ns, trials, eps=eps, delta=0.1, generator=torch.Generator().manual_seed(3), progress=False
+    )
+    # the same draws, counted by hand
+    generator = torch.Generator().manual_seed(3)
+    eps_prime, _ = per_instance_budget(eps, 0.1, widths=widths)
+    assert result.eps_prime == eps_prime and result.instances == 2 * 2 * 2 + 2 * 1
+    for k, n in enumerate(ns):
+        cert = proof = bad = 0
+        for _ in range(trials):
+            network = RandomNetwork.sample(widths, n, generator=generator)
+            target = random_target(widths, generator=generator)
+            ticket = prune_to(network, target)
+            residuals = torch.cat(
+                [r.flatten() for r in [ticket.negative_residuals[0], *ticket.positive_residuals]]
+            ).abs()
+            cert += certified_error_bound(ticket, target).bound >= eps
+            proof += bool((residuals > eps_prime).any())
+            bad += int((residuals > eps_prime).sum())
+        assert (result.certificate_fails[k], result.proof_fails[k]) == (cert, proof)
+        assert math.isclose(result.instance_rate[k], bad / (trials * result.instances))
+    assert result.certificate_fails[0] >= result.certificate_fails[1]  # more units, fewer failures
+    assert result.union_bound() == [min(1.0, result.instances * r) for r in result.instance_rate]
+    lines = result.table().splitlines()
+    assert len(lines) == 2 + len(ns) and lines[2].startswith(" 2  ")
+    with pytest.raises(ValueError, match="trials"):
+        failure_experiment(widths, ns, 0, eps=eps, delta=0.1, generator=torch.Generator())
+
+
+def test_ticket_size_table_counts_the_kept_weights():
+    from lthbook.construction import ticket_size_table
+
+    widths = (3, 2)
+    network = RandomNetwork.sample(widths, 4, generator=torch.Generator().manual_seed(1))
+    target = random_target(widths, generator=torch.Generator().manual_seed(2))
+    ticket = prune_to(network, target)
+    lines = ticket_size_table(network, ticket, target).splitlines()
+    kept = ticket.kept_counts()
+    assert len(lines) == 1 + 2 + 2
+    assert lines[1].split()[-2] == f"{kept[0]:,}" and lines[2].split()[-2] == f"{kept[1]:,}"
+    assert lines[3].startswith(f"total: {sum(kept):,} of {network.num_parameters:,}")
+    assert lines[4].endswith(f"{sum(kept) / 6:.1f} kept per target weight")
+    with pytest.raises(TypeError, match="network"):
+        ticket_size_table(ticket, network, target)
