@@ -1,4 +1,4 @@
-"""Tests of chapter 7's self-checks (lthbook.checks_ch7): right answers pass, each named mistake
+"""Tests of chapter 7's self-checks (lthbook.checks.ch7): right answers pass, each named mistake
 gets its hint, stubs and non-numbers are recognised."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from lthbook import checks_ch7 as c7
+from lthbook import checks as c7
 from lthbook import construction, subset_sum
 from lthbook.shallow_construction import ShallowNetwork
 
@@ -79,7 +79,7 @@ def test_size_limited_count_right_answer_passes():
         (math.comb(20, 4), "exactly k"),
         (2**20, "every subset"),
         (6195, "empty subset"),
-        (6196 - math.comb(20, 4), "size k itself"),
+        (6196 - math.comb(20, 4), "size k is allowed"),
         (7000, "each allowed size"),
     ],
 )
@@ -127,3 +127,18 @@ def test_stubs_and_non_numbers_say_not_yet(check, kwargs):
     assert not check(None, **kwargs).passed
     assert not check("abc", **kwargs).passed
     assert not check(float("nan"), **kwargs).passed
+
+
+def test_whole_numbers_percentages_and_bad_arguments():
+    assert "whole number" in c7.check_size_limited_subsets(6196.5, n=20, k=4).message
+    assert "whole number" in c7.check_shallow_weight_count(10.5, widths=(4, 3, 2), n=3, rho=5).message
+    share = math.log(0.05 / 1e-3) / math.log(1e3)
+    assert "percentage" in c7.check_hyperbolic_share(100 * share, t=0.05, lower=1e-3).message
+    with pytest.raises(ValueError, match="k must"):
+        c7.check_size_limited_subsets(1, n=3, k=4)
+    with pytest.raises(ValueError, match="t must"):
+        c7.check_hyperbolic_share(0.5, t=1e-4, lower=1e-3)
+    with pytest.raises(ValueError, match="rho"):
+        c7.check_shallow_weight_count(1, widths=(4, 3, 2), n=3, rho=0)
+    with pytest.raises(ValueError, match="same shape"):
+        c7.check_jaccard(0.5, found=[[1, 0]], planted=[[1, 0, 1]])

@@ -23,6 +23,7 @@ from .ch4 import *  # noqa: F403
 from .ch5 import *  # noqa: F403
 from .ch5 import _ceil_log2_power  # noqa: F401  (tests/test_checks_ch5.py uses it)
 from .ch6 import *  # noqa: F403
+from .ch7 import *  # noqa: F403
 
 # Every check of every chapter, in chapter order (each chapter module lists its own in __all__).
 __all__ = ["CheckResult", *(name for name in dict(globals()) if name.startswith("check_"))]
