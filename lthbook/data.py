@@ -168,6 +168,16 @@ def load_digits(
 
     Returns:
         A :class:`Dataset` with ``input_dim=64``, ``num_classes=10``, ``name="digits"``.
+
+    Examples:
+        >>> digits = load_digits(device="cpu")
+        >>> digits  # doctest: +NORMALIZE_WHITESPACE
+        Dataset(name='digits', train=(1347, 64), test=(450, 64), num_classes=10, input_dim=64,
+                dtype=torch.float32, device=cpu)
+        >>> float(digits.X_train.min()), float(digits.X_train.max())
+        (0.0, 1.0)
+        >>> torch.equal(load_digits(device="cpu").y_test, digits.y_test)  # the same seed, the same split
+        True
     """
     test_fraction = check_float(
         "test_fraction", test_fraction, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False

@@ -99,6 +99,10 @@ def relu_identity(w, x) -> torch.Tensor:
 
     Returns:
         float64 tensor of the broadcast shape (on the device of ``w`` if it is a tensor).
+
+    Examples:
+        >>> relu_identity(torch.tensor([-2.0, 0.5]), torch.tensor([3.0, -4.0]))  # w·x, exactly
+        tensor([-6., -2.], dtype=torch.float64)
     """
     device = w.device if isinstance(w, torch.Tensor) else torch.device("cpu")
     w = as_float64_tensor("w", w, device=device)
@@ -162,6 +166,14 @@ def sample_weight_gadget(
 
     Returns:
         :class:`RandomGadget` with ``u``, ``v`` of shape ``(batch, 2n)`` (or ``(batch, n)``).
+
+    Examples:
+        >>> g = torch.Generator().manual_seed(0)
+        >>> gadget = sample_weight_gadget(8, batch=3, generator=g, device="cpu")
+        >>> gadget.u.shape, gadget.units, bool(gadget.u.abs().max() <= 1)
+        (torch.Size([3, 16]), 16, True)
+        >>> sample_weight_gadget(8, positive_inputs_only=True, generator=g, device="cpu").u.shape
+        torch.Size([1, 8])
     """
     n = check_int("n", n, low=1)
     batch = check_int("batch", batch, low=1)
@@ -193,6 +205,11 @@ def sample_neuron_gadget(
         positive_inputs_only: the neuron's inputs are ≥ 0 (ReLU outputs).
         generator: a ``torch.Generator``; None uses torch's global one.
         device: where the result lives; None = CUDA if available, else CPU.
+
+    Examples:
+        >>> g = torch.Generator().manual_seed(0)
+        >>> sample_neuron_gadget(3, 16, generator=g, device="cpu").u.shape  # d blocks of 2n units
+        torch.Size([3, 32])
     """
     d = check_int("d", d, low=1)
     return sample_weight_gadget(
@@ -287,6 +304,16 @@ def prune_weight_gadget(
 
     Returns:
         :class:`WeightGadget` with B = ``len(w)``.
+
+    Examples:
+        One random gadget of 2·16 units, pruned to three weights at once:
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> pruned = prune_weight_gadget(sample_weight_gadget(16, generator=g, device="cpu"), [-0.5, 0.25, 0.75])
+        >>> pruned.kept_units
+        tensor([17, 15, 18])
+        >>> [f"{e:.0e}" for e in gadget_sup_error(pruned).tolist()]
+        ['6e-05', '4e-05', '1e-04']
     """
     gadget = _as_random_gadget(gadget_or_uv, positive_inputs_only)
     device = gadget.u.device
@@ -361,6 +388,16 @@ def gadget_sup_error(gadget: WeightGadget) -> torch.Tensor:
 
     Returns:
         float64 ``(B,)``.
+
+    Examples:
+        The supremum is attained at x = ±1: a grid of [−1, 1] finds the same value.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> pruned = prune_weight_gadget(sample_weight_gadget(16, generator=g, device="cpu"), [-0.5, 0.25, 0.75])
+        >>> x = torch.linspace(-1, 1, 201, dtype=torch.float64)
+        >>> on_grid = (pruned.w[:, None] * x - gadget_forward(pruned, x)).abs().amax(dim=1)
+        >>> torch.allclose(on_grid, gadget_sup_error(pruned), rtol=0, atol=1e-15)
+        True
     """
     if not isinstance(gadget, WeightGadget):
         raise TypeError(f"gadget must be a WeightGadget (a pruned gadget); got {type(gadget).__name__}")
@@ -423,6 +460,14 @@ def prune_neuron_gadget(gadget: RandomGadget, w, *, max_coefficients: int | None
         gadget: a :class:`RandomGadget` with ``batch = d``.
         w: the target weights, ``(d,)``.
         max_coefficients: as in :func:`prune_weight_gadget`.
+
+    Examples:
+        >>> g = torch.Generator().manual_seed(0)
+        >>> neuron = prune_neuron_gadget(sample_neuron_gadget(3, 16, generator=g, device="cpu"), [0.2, -0.7, 0.4])
+        >>> neuron.first_layer().shape, neuron.second_layer().shape
+        (torch.Size([96, 3]), torch.Size([1, 96]))
+        >>> neuron_forward(neuron, torch.eye(3, dtype=torch.float64))  # about w
+        tensor([ 0.2000, -0.6999,  0.3993], dtype=torch.float64)
     """
     if not isinstance(gadget, RandomGadget):
         raise TypeError(f"gadget must be a RandomGadget (see sample_neuron_gadget); got {type(gadget).__name__}")
@@ -463,6 +508,18 @@ def neuron_sup_error(neuron: NeuronGadget) -> float:
     part with x ≥ 0 and r⁻ drops out: the result is max(‖(r⁺)₊‖₂, ‖(r⁺)₋‖₂). The residuals
     are recomputed from the pruned gadget (g_{S,j}(±1)), not taken from the solver.
     :func:`neuron_worst_input` returns an input that attains the supremum.
+
+    Examples:
+        >>> g = torch.Generator().manual_seed(0)
+        >>> neuron = prune_neuron_gadget(sample_neuron_gadget(3, 16, generator=g, device="cpu"), [0.2, -0.7, 0.4])
+        >>> f"{neuron_sup_error(neuron):.1e} <= {neuron_error_bound(neuron):.1e}"
+        '2.2e-03 <= 2.3e-03'
+        >>> import math
+        >>> x = neuron_worst_input(neuron)
+        >>> math.isclose(float(x.norm()), 1.0), math.isclose(
+        ...     abs(float(neuron.w @ x - neuron_forward(neuron, x))), neuron_sup_error(neuron), rel_tol=1e-12
+        ... )
+        (True, True)
     """
     upper, lower = _neuron_extremes(neuron)
     return float(max(upper.norm(), lower.norm()))

@@ -37,7 +37,12 @@ class SessionInfo:
 
 
 def in_colab() -> bool:
-    """Whether this kernel runs in Google Colab (the module ``google.colab`` is importable)."""
+    """Whether this kernel runs in Google Colab (the module ``google.colab`` is importable).
+
+    Examples:
+        >>> in_colab()  # outside Colab
+        False
+    """
     import importlib.util
 
     try:
@@ -57,6 +62,15 @@ def setup(seed: int = 0, *, device: str | torch.device | None = None, verbose: b
 
     Returns:
         A :class:`~lthbook.session.SessionInfo` with the seed, the device and the versions.
+
+    Examples:
+        >>> info = setup(0, device="cpu", verbose=False)
+        >>> info.seed, info.device, sorted(info.versions)
+        (0, device(type='cpu'), ['lthbook', 'numpy', 'python', 'torch'])
+        >>> first = torch.rand(2)
+        >>> _ = setup(0, device="cpu", verbose=False)
+        >>> torch.equal(torch.rand(2), first)  # seeded again: the same numbers
+        True
     """
     seed = check_int("seed", seed, low=0, high=2**32 - 1)
     dev = resolve_device(device)

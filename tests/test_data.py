@@ -105,9 +105,8 @@ def test_digits_refuses_cuda_without_gpu():
         data.load_digits(device="cuda")
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-def test_digits_on_cuda():
-    d = data.load_digits(device="cuda")
+def test_digits_on_cuda(cuda_device):
+    d = data.load_digits(device=cuda_device)
     assert d.X_train.is_cuda and d.y_test.is_cuda
 
 

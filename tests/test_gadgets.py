@@ -287,10 +287,10 @@ def test_bad_inputs_raise_naming_the_argument(call, error, word):
         call()
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-def test_cuda_matches_cpu():
+def test_cuda_matches_cpu(cuda_device, cpu, make_rng):
+    """The same seed gives the same gadget and the same pruning on both devices (marked cuda by its fixture)."""
     w = torch.linspace(-1, 1, 33, dtype=torch.float64)
-    cpu = prune_weight_gadget(sample_weight_gadget(8, batch=33, generator=generator(13), device="cpu"), w)
-    cuda = prune_weight_gadget(sample_weight_gadget(8, batch=33, generator=generator(13), device="cuda"), w)
-    assert torch.equal(cpu.u, cuda.u.cpu())
-    torch.testing.assert_close(gadget_sup_error(cuda).cpu(), gadget_sup_error(cpu), atol=1e-12, rtol=0)
+    on_cpu = prune_weight_gadget(sample_weight_gadget(8, batch=33, generator=make_rng(13), device=cpu), w)
+    on_cuda = prune_weight_gadget(sample_weight_gadget(8, batch=33, generator=make_rng(13), device=cuda_device), w)
+    assert torch.equal(on_cpu.u, on_cuda.u.cpu())
+    torch.testing.assert_close(gadget_sup_error(on_cuda).cpu(), gadget_sup_error(on_cpu), atol=1e-12, rtol=0)
