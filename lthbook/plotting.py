@@ -10,8 +10,10 @@ pixels wide and a phone's :data:`PHONE_COLUMN_PX`; an image wider than the colum
 down, and its text with it. A figure W inches wide at ``dpi`` d is 100·W pixels at the book's
 d = 100, so a font of f points is f·d/72 pixels in the image and f·(d/72)·min(1, C/(d·W)) on a
 column of C pixels. :func:`smallest_text_px` computes that number for a drawn figure; the
-figures below are :data:`FIGURE_WIDTH_IN` = 5.4 inches wide with no text under 10.5 points, so
-their smallest text is 14.6 px in the book's column and 9.7 px on a phone (at 358 px).
+figures below are :data:`FIGURE_WIDTH_IN` = 5 inches wide (about 510 px once Jupyter trims the
+margins) with no text under 10.5 points, so their smallest text is 10.5·100/72 = 14.6 px in the
+book's column, where they are shown at their natural size, and 14.6·342/510 ≈ 9.8 px on a 390 px
+phone, where they are scaled to the 342 px of the page's column.
 """
 
 from __future__ import annotations
@@ -68,12 +70,12 @@ COLORS = {
 
 #: Width in CSS pixels of the book's text column on a desktop (sphinx-book-theme, 1280 px window).
 COLUMN_PX = 690
-#: Width in CSS pixels of an output's area on a 390 px phone (the window less the page's margins).
-PHONE_COLUMN_PX = 358
+#: Width in CSS pixels of an image in the page's column on a 390 px phone (measured in Chromium).
+PHONE_COLUMN_PX = 342
 #: The smallest readable text, in CSS pixels at the size an image is shown.
 MIN_TEXT_PX = 9.0
-#: Width of the figures drawn below, in inches (540 px at the book's 100 dpi).
-FIGURE_WIDTH_IN = 5.4
+#: Width of the figures drawn below, in inches (500 px at the book's 100 dpi).
+FIGURE_WIDTH_IN = 5.0
 
 _CYCLE = [COLORS["target"], COLORS["pruned"], COLORS["theory"], COLORS["trained"], COLORS["accent"], "#3d405b"]
 
