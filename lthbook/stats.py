@@ -188,9 +188,10 @@ class Table:
     """A small table of results: HTML in a notebook and on the book's pages, aligned text in ``print``.
 
     Jupyter shows an object through its ``_repr_html_`` when it is the last expression of a
-    cell, so a table is a real ``<table>`` (which the book's pages wrap to the column) rather
-    than printed columns that a narrow screen cuts. ``str(table)`` and ``repr(table)`` give the
-    same rows as right-aligned text, the notebook's plain-text output.
+    cell, so a table is a real ``<table>``, inside a box that scrolls sideways where the table is
+    wider than the column (a phone), rather than printed columns that a narrow screen cuts.
+    ``str(table)`` and ``repr(table)`` give the same rows as right-aligned text, the notebook's
+    plain-text output.
 
     Args:
         columns: the column headings, strings.
@@ -250,4 +251,6 @@ class Table:
             "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in row) + "</tr>" for row in self.cells
         )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        return f'<table class="lthbook-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        table = f'<table class="lthbook-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        # A table wider than a phone's column scrolls inside its own box instead of being cut.
+        return f'<div class="lthbook-table-scroll" style="overflow-x: auto; max-width: 100%;">{table}</div>'
