@@ -20,8 +20,8 @@ Where a column comes from somewhere else (another paper's summary, the book's ow
 third-party summary), :attr:`AtlasEntry.notes` says so. The sources are the pages listed in
 :attr:`AtlasEntry.source`, read in December 2026.
 
-What is here
-------------
+The atlas's contents
+--------------------
 * :data:`ATLAS` — the ten entries, by year of publication.
 * :func:`atlas_table` — the table as an object that Jupyter shows as HTML (three columns that
   wrap, readable on a phone) and ``print`` shows as text.
@@ -145,7 +145,7 @@ ATLAS: tuple[AtlasEntry, ...] = (
         verification="abstract only",
         source=("https://papers.nips.cc/paper/2020/hash/1e9491470749d5b0e361ce4f0b24d037-Abstract.html",),
         notes=(
-            "The law is named as the book's issue and a third-party summary (liner.com) describe it; "
+            "The law is named as a third-party summary of the paper (liner.com) describes it; "
             "its range and constants were not read. Chapter 7 measures the book's own version, "
             "density ∝ 1/|x| on [10⁻³, 1] (lthbook.subset_sum.HYPERBOLIC)."
         ),
