@@ -1,12 +1,13 @@
-"""The small core every self-check is written with.
+"""The small core every self-check is written with (:mod:`lthbook.checks` re-exports the checks).
 
-A check reads the reader's answer with :func:`parse_answer` (or calls the reader's function
-with :func:`call_answer`), computes the reference value with the package's own functions, and
-ends with :func:`expect`: the answer passes if it matches the reference, otherwise it gets
-the hint of the first known mistake it matches, in order, or a general hint. Anything that
-ends a check early (no answer yet, an answer of the wrong kind, a failure on one of several
-instances) is :func:`fail` or a :class:`Verdict` raised inside a function decorated with
-:func:`self_check`, which returns it.
+A check reads the reader's answer with :func:`~lthbook.checks._core.parse_answer` (or calls the
+reader's function with :func:`~lthbook.checks._core.call_answer`), computes the reference value
+with the package's own functions, and ends with :func:`~lthbook.checks._core.expect`: the answer
+passes if it matches the reference, otherwise it gets the hint of the first known mistake it
+matches, in order, or a general hint. Anything that ends a check early (no answer yet, an answer
+of the wrong kind, a failure on one of several instances) is :func:`~lthbook.checks._core.fail`
+or a :class:`~lthbook.checks._core.Verdict` raised inside a function decorated with
+:func:`~lthbook.checks._core.self_check`, which returns it.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ function that raises ``NotImplementedError``)."""
 
 
 class Verdict(Exception):
-    """Ends a check early with ``result``; :func:`self_check` returns it."""
+    """Ends a check early with ``result``; :func:`~lthbook.checks._core.self_check` returns it."""
 
     def __init__(self, result: CheckResult) -> None:
         super().__init__(result.message)
@@ -66,7 +67,7 @@ def fail(message: str) -> NoReturn:
 
 
 def self_check(function: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
-    """Decorate a check so that a :class:`Verdict` raised inside it becomes its return value."""
+    """Decorate a check: a :class:`~lthbook.checks._core.Verdict` raised inside it becomes its return value."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> CheckResult:
@@ -86,9 +87,20 @@ def is_stub(answer: object) -> bool:
 def parse_answer(answer: object, invalid: str, *, whole: bool = False) -> float:
     """The reader's answer as a finite float, or the end of the check.
 
-    A stub ends it with :data:`NO_ANSWER`; anything ``float()`` cannot turn into a finite
-    number ends it with ``invalid``, and so does a number with a fractional part when
-    ``whole`` is true (see :func:`whole_number` for a separate message).
+    A stub ends it with :data:`~lthbook.checks._core.NO_ANSWER`; anything ``float()`` cannot
+    turn into a finite number ends it with ``invalid``, and so does a number with a fractional
+    part when ``whole`` is true (:func:`~lthbook.checks._core.whole_number` gives that case a
+    message of its own).
+
+    Examples:
+        >>> @self_check
+        ... def check_three(answer):
+        ...     value = parse_answer(answer, "One number, please.", whole=True)
+        ...     return expect(value, 3, right="Right.", hint="Not three.")
+        >>> check_three(3.0), check_three("three"), check_three(2.5)
+        (✅ Right., ❌ Not yet. One number, please., ❌ Not yet. One number, please.)
+        >>> check_three(...) == NO_ANSWER
+        True
     """
     if is_stub(answer):
         raise Verdict(NO_ANSWER)
@@ -125,7 +137,7 @@ Close = Callable[[Any, Any], bool]
 
 
 def _matches(value: Any, candidate: Any, close: Close | float | None) -> bool:
-    """Whether ``value`` matches ``candidate`` (see :func:`expect`)."""
+    """Whether ``value`` matches ``candidate`` (see :func:`~lthbook.checks._core.expect`)."""
     if callable(candidate):
         candidate = candidate()
     if candidate is None:
@@ -165,7 +177,16 @@ def expect(
         hint: the message when nothing matches.
 
     Returns:
-        :class:`CheckResult`: passed with ``right``, or not with the first matching hint.
+        :class:`~lthbook.checks.CheckResult`: passed with ``right``, or not with the first matching hint.
+
+    Examples:
+        >>> mistakes = [(6, "Off by one: round up."), ({14, 16}, "That is 2n, not n.")]
+        >>> expect(7, 7, right="Right.", mistakes=mistakes, hint="Count again.")
+        ✅ Right.
+        >>> expect(16, 7, right="Right.", mistakes=mistakes, hint="Count again.")
+        ❌ Not yet. That is 2n, not n.
+        >>> expect(0.31, 0.3, close=0.001, right="Right.", mistakes=[(0.31, "Rounded too early.")], hint="No.")
+        ❌ Not yet. Rounded too early.
     """
     if _matches(value, truth, close):
         return CheckResult(True, right)
@@ -173,11 +194,3 @@ def expect(
         if _matches(value, candidate, close):
             return CheckResult(False, mistake_hint)
     return CheckResult(False, hint)
-
-
-def _as_float(answer, name: str = "answer") -> float | None:
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
