@@ -12,7 +12,7 @@ Markers (declared in pyproject.toml)
 ------------------------------------
 ``cuda``       needs a CUDA GPU: skipped when ``torch.cuda.is_available()`` is false.
 ``slow``       builds a wheel or a virtual environment, or assigns and grades the problem sets with
-               otter: minutes, not seconds.
+               otter (minutes), or computes for seconds (``HEAVY``: measurements, training runs).
 ``notebooks``  executes notebooks in a Jupyter kernel: the student and problem-set notebooks, and
                nbval's chapters when tests/ is collected in the same run (scripts/run_tests.sh);
                every such test is also ``slow``.
@@ -42,7 +42,7 @@ FILE_MARKERS: dict[str, tuple[str, ...]] = {
     # executes each problem-set notebook in a kernel, as Colab would
     "test_colab_grading.py": ("slow", "notebooks"),
 }
-# Single tests, as "file::function" (every parametrisation of the function).
+# Single tests, as "file::function" (every parametrisation) or "file::function[id]" (one).
 TEST_MARKERS: dict[str, tuple[str, ...]] = {
     # builds the wheel, a fresh virtual environment, installs the stack, executes a notebook
     "test_coursework.py::test_filled_student_notebook_passes_in_a_fresh_environment_from_the_wheel_alone": (
@@ -52,8 +52,67 @@ TEST_MARKERS: dict[str, tuple[str, ...]] = {
     # executes every student notebook top to bottom
     "test_coursework.py::test_unfilled_student_notebook_runs_and_every_self_check_says_not_yet": ("notebooks",),
 }
-# Fixtures whose set-up is an otter build of the problem sets: a test that uses one is slow.
-SLOW_FIXTURES = frozenset({"built", "private_tests", "reference_notebooks"})
+# Unit tests that compute for seconds each (measurements of the constant, training runs, large exact
+# solves): `slow` too, so that the inner loop stays under a minute. The full command runs them.
+# Chosen from `pytest --durations` on 2026-12-07: each took more than about 1.3 s of CPU.
+HEAVY: dict[str, tuple[str, ...]] = {
+    "test_constant.py": (
+        "test_constant_is_the_documented_measurement",
+        "test_required_n_fails_at_most_eps2_of_half_blocks",
+        "test_a_too_small_constant_is_caught",
+    ),
+    "test_edge_popup.py": (
+        "test_training_run_keeps_topk_masks_at_every_step_and_the_same_scores_as_before",
+        "test_dense_reference_trains_all_weights",
+        "test_edge_popup_trains_scores_only_and_beats_chance",
+        "test_training_is_deterministic_given_the_seed",
+        "test_selector_equals_topk_on_random_scores_across_small_moves[0.5-shape6]",
+        "test_selector_equals_topk_on_random_scores_across_small_moves[1.0-shape6]",
+        "test_selector_equals_topk_on_random_scores_across_small_moves[0.99-shape6]",
+    ),
+    "test_subset_sum.py": (
+        "test_measured_constant_is_the_supremum_between_grid_points",
+        "test_solve_shared_coefficients_matches_brute_force[20-uniform]",
+        "test_solve_shared_coefficients_matches_brute_force[20-gaussian]",
+        "test_solve_shared_coefficients_matches_brute_force[20-product]",
+        "test_measure_constant_against_the_exact_worst_case",
+        "test_failure_rate_is_reproducible_across_chunks",
+    ),
+    "test_experiment2.py": (
+        "test_tiny_sweep_runs_records_settings_and_resumes",
+        "test_lenet5_convolutions_are_shared_by_every_variant_and_untouched_by_training",
+    ),
+    "test_failure_experiment.py": (
+        "test_the_measured_constant_passes_its_own_check",
+        "test_verdict_flips_when_the_constant_is_too_small",
+        "test_contradicted_means_the_whole_interval_lies_above_eps",
+    ),
+    "test_shallow_construction.py": (
+        "test_sampled_below_certified_below_eps_at_the_sizing_rule",
+        "test_compare_with_theorem_1",
+        "test_certificate_bounds_the_error_of_arbitrary_masks",
+    ),
+    "test_plant_and_seek.py": (
+        "test_edge_popup_keeps_s_star_sizes_and_its_training_loss_falls",
+        "test_planted_start_without_training_finds_s_star_exactly",
+    ),
+    "test_checks_ch2.py": ("test_success_threshold_right_answer_and_hints",),
+    "test_construction.py": (
+        "test_certified_bound_below_eps_and_above_sampled_error[0.01-widths0]",
+        "test_certified_bound_below_eps_and_above_sampled_error[0.01-widths1]",
+    ),
+    "test_fixed_size_subset_sum.py": (
+        "test_worst_case_matches_a_dense_grid_and_the_unconstrained_function",
+        "test_density_tradeoff_shape_monotonicity_and_exact_criterion",
+    ),
+}
+for _file, _names in HEAVY.items():
+    for _name in _names:
+        TEST_MARKERS.setdefault(f"{_file}::{_name}", ("slow",))
+# Fixtures whose set-up is slow: an otter build of the problem sets (built, private_tests,
+# reference_notebooks), a network trained on digits (trained in test_experiments.py,
+# trained_digits in test_checks_ch6.py), MNIST read and checked (mnist in test_data.py).
+SLOW_FIXTURES = frozenset({"built", "private_tests", "reference_notebooks", "trained", "trained_digits", "mnist"})
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -112,6 +171,7 @@ def markers_for(item: pytest.Item) -> set[str]:
             names.add("browser")
         names |= set(FILE_MARKERS.get(relative, ()))
         names |= set(TEST_MARKERS.get(f"{relative}::{_function_name(item)}", ()))
+        names |= set(TEST_MARKERS.get(f"{relative}::{item.name}", ()))
     if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
         names.add("slow")
     if "cuda_device" in getattr(item, "fixturenames", ()):
@@ -130,7 +190,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         relative = _relative(item)
         if relative is not None:
             collected_files.add(relative)
-            seen.add(f"{relative}::{_function_name(item)}")
+            seen |= {f"{relative}::{_function_name(item)}", f"{relative}::{item.name}"}
         for name in sorted(markers_for(item) - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
     # a stale entry is only detectable when its file was collected whole
