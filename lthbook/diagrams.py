@@ -119,7 +119,7 @@ def draw_weight_gadget(
             title = f"Random gadget: {units} hidden units, nothing pruned yet"
     ax.set_title(title)
     if pruned:
-        ax.legend(handles=_legend_handles(), loc="upper right")
+        ax.legend(handles=_legend_handles(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2)
     return fig
 
 

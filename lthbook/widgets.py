@@ -32,7 +32,7 @@ from matplotlib.patches import Patch
 from ._validation import check_choice, check_float, check_int
 from .diagrams import draw_weight_gadget
 from .gadgets import WeightGadget, gadget_forward, prune_weight_gadget, sample_weight_gadget
-from .plotting import COLORS, FIGURE_WIDTH_IN, readable
+from .plotting import COLORS, FIGURE_WIDTH_IN, few_ticks, readable
 from .subset_sum import COEFFICIENT_LAWS, sample_coefficients, solve, worst_case_error
 
 __all__ = [
@@ -475,6 +475,7 @@ def _draw_gadget_function(ax: plt.Axes, x: np.ndarray, target: np.ndarray, value
     ax.set_xlabel("input x")
     ax.set_ylabel("output")
     ax.set_title("The ticket against the target on [−1, 1]")
+    few_ticks(ax)
     ax.legend(loc="upper left" if w >= 0 else "upper right")
 
 
@@ -490,5 +491,6 @@ def _draw_gadget_error(ax: plt.Axes, x: np.ndarray, difference: np.ndarray, prun
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("input x")
     ax.set_ylabel("error")
+    few_ticks(ax)
     ax.set_title(f"Error: largest at an end,\nmax($|r^+|, |r^-|$) = {bound:.2e}")
     ax.legend(loc="upper center", ncol=1)
