@@ -43,6 +43,7 @@ __all__ = [
     "natural_width_px",
     "smallest_text_px",
     "readable",
+    "few_ticks",
     "roadmap_figure",
     "plot_digit_examples",
     "plot_pruning_accuracy",
@@ -205,6 +206,17 @@ def _array(name: str, value, *, ndim: int | None = None) -> np.ndarray:
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must be finite")
     return array
+
+
+def few_ticks(ax: plt.Axes, *, x: int = 5, y: int | None = None) -> None:
+    """At most about ``x`` (and ``y``) major ticks on a linear axis, so that 10.5 pt tick labels
+    of a :data:`FIGURE_WIDTH_IN` inch figure do not run into each other (e.g. −1, −0.5, …, 1)."""
+    from matplotlib.ticker import MaxNLocator
+
+    if ax.get_xscale() == "linear":
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=x, steps=[1, 2, 2.5, 5, 10]))
+    if y is not None and ax.get_yscale() == "linear":
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=y, steps=[1, 2, 2.5, 5, 10]))
 
 
 def _legend_below(fig: Figure, ax: plt.Axes, **kwargs) -> None:
@@ -416,6 +428,7 @@ def plot_subset_sum_gaps(x, sizes: Sequence[int] = (4, 6, 8, 10)) -> Figure:
         ax.set_ylabel(f"n = {k}", rotation=0, ha="right", va="center")
     first, last = np.atleast_1d(axes)[0], np.atleast_1d(axes)[-1]
     first.set_xlim(-1.05, 1.05)
+    few_ticks(last)
     last.set_xlabel("value of the subset sum (only [−1, 1] shown)")
     first.set_title("Subset sums of one draw; shaded: the largest gap")
     return fig
@@ -501,6 +514,7 @@ def plot_product_law(products) -> Figure:
     ax.set_xlabel("z")
     ax.set_ylabel("density")
     ax.set_title("Product of two U[−1, 1] numbers")
+    few_ticks(ax)
     ax.legend(loc="upper right")
     return fig
 
@@ -633,6 +647,7 @@ def plot_relu_identity(w: float) -> Figure:
     ax.set_xlabel("input x")
     ax.set_ylabel("output")
     ax.set_title(f"w x = σ(wx) − σ(−wx), for w = {w:g}")
+    few_ticks(ax)
     ax.legend(loc="upper left")
     return fig
 
@@ -668,6 +683,7 @@ def plot_gadget_coefficients(coefficients, positive_sizes, units: int) -> Figure
     top.set_xlabel("coefficient $v_k |u_k|$")
     top.set_ylabel("density")
     top.set_title("Coefficients of both halves")
+    few_ticks(top)
     top.legend(loc="upper left")
     axis = np.arange(units + 1)
     counts = np.bincount(sizes.astype(np.int64), minlength=units + 1) / len(sizes)
@@ -717,6 +733,7 @@ def plot_half_errors(w, errors: Mapping[str, object], worst: Mapping[str, float]
     ax.set_xlabel("target weight w")
     ax.set_ylabel("SubsetSum error of each half")
     ax.set_title(f"One gadget pruned to {len(weights):,} weights")
+    few_ticks(ax)
     _legend_below(fig, ax)
     return fig
 
