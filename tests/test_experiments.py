@@ -436,12 +436,12 @@ def test_plan_missing_status_table_gaps_and_convergence():
     missing = ex.experiment2_missing(results)
     assert len(missing) == 68 - 5
     status = ex.experiment2_status(results)
-    assert status.startswith("results file: 5 of the 68 planned runs (machine: test)")
-    assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 20 of 24 runs missing" in status
-    assert all(len(line) <= 88 for line in status.splitlines())
+    assert status.startswith("results file: 5 of the 68 planned runs\nmachine: test")
+    assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 20 of 24 runs missing," in status
+    assert "  ReLU at 0.5, 0.25, 0.05, 0.01, 0.1 seed 2" in status.splitlines()
     table = ex.experiment2_table(results)
-    relu = next(r for r in table.cells if r[:3] == ["LeNet-5", "ReLU", "0.1"])
-    assert relu[4:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
+    relu = next(r for r in table.cells if r[:3] == ["LeNet\u20115", "ReLU", "0.1"])
+    assert relu[3:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
     assert not any(r[0] == "FC2" for r in table.cells)  # the 20-epoch run is not a 10-epoch point
     gaps = ex.experiment2_gaps(results)
     assert gaps.cells == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
