@@ -41,7 +41,7 @@ import numpy as np
 
 from . import construction, shallow_construction
 from ._validation import check_float, check_int
-from .plotting import COLORS
+from .plotting import COLORS, FIGURE_WIDTH_IN, readable
 
 __all__ = [
     "AtlasEntry",
@@ -396,6 +396,7 @@ def width_factors(
     }
 
 
+@readable
 def plot_width_factors(
     eps_values: Sequence[float],
     *,
@@ -403,25 +404,22 @@ def plot_width_factors(
     depth: int,
     delta: float,
     constant: float | None = None,
-    ax: plt.Axes | None = None,
 ) -> plt.Figure:
-    """Figure of :func:`width_factors` against 1/ε (log–log), drawn for a 690 px column.
+    """Figure of :func:`width_factors` against 1/ε (log–log), readable on a desktop and a phone.
 
-    One line per rated entry, labelled with its verification level; 7 × 4.2 inches at the book's
-    100 dpi, labels ≥ 9 pt.
+    One line per rated entry, labelled with its verification level, the legend below the plot;
+    :data:`lthbook.plotting.FIGURE_WIDTH_IN` inches wide with the book's readable font sizes
+    (:func:`lthbook.plotting.readable`: no text under 10.5 pt, so at least 9 px when the image is
+    shown at a phone's :data:`lthbook.plotting.PHONE_COLUMN_PX`).
 
     Args:
         eps_values, d, depth, delta, constant: as for :func:`width_factors`.
-        ax: axes to draw on; None makes a new figure.
 
     Returns:
         The figure.
     """
     factors = width_factors(eps_values, d=d, depth=depth, delta=delta, constant=constant)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.9, 4.2))
-    else:
-        fig = ax.figure
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.2))
     inverse = 1.0 / np.asarray(eps_values, dtype=np.float64)
     styles = {
         "malach2020proving": {"color": COLORS["theory"], "linestyle": "--", "marker": ""},
@@ -439,9 +437,8 @@ def plot_width_factors(
         yscale="log",
         xlabel="1/ε (log scale)",
         ylabel="width factor (log scale)",
-        title=f"Width factors at d = {d}, l = {depth}, δ = {delta:g}",
+        title=f"Width factors, d = {d}, l = {depth}, δ = {delta:g}",
     )
-    ax.tick_params(labelsize=9)
-    ax.legend(fontsize=9, loc="upper left")
     ax.grid(True, which="major", alpha=0.3)
+    fig.legend(loc="outside lower center", ncol=1)
     return fig

@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from lthbook import atlas, construction, shallow_construction
+from lthbook import atlas, construction, plotting, shallow_construction
 
 matplotlib.use("Agg")
 
@@ -99,13 +99,16 @@ def test_width_factors_default_constant_is_the_measured_one():
         assert default[key][0] == explicit[key][0]
 
 
-def test_plot_width_factors_draws_one_line_per_rated_entry():
+def test_plot_width_factors_draws_one_line_per_rated_entry_readably():
     fig = atlas.plot_width_factors([0.1, 0.01], d=4, depth=2, delta=0.1, constant=2.0)
     ax = fig.axes[0]
     assert len(ax.get_lines()) == len(atlas.RATED)
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert "log scale" in ax.get_xlabel() and ax.get_title()
-    assert fig.get_size_inches()[0] == pytest.approx(6.9)
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == len(atlas.RATED)
+    assert fig.get_size_inches()[0] == pytest.approx(plotting.FIGURE_WIDTH_IN)
+    assert plotting.smallest_text_px(fig, plotting.COLUMN_PX) >= plotting.MIN_TEXT_PX
+    assert plotting.smallest_text_px(fig, plotting.PHONE_COLUMN_PX) >= plotting.MIN_TEXT_PX
     matplotlib.pyplot.close(fig)
 
 
