@@ -20,12 +20,13 @@ Markers (declared in pyproject.toml)
 
 The markers are applied here, by path and by name, so that the test files need not carry them:
 ``pytest -m "not slow and not browser"`` is the inner loop (README, CONTRIBUTING). A name below that
-no longer names a collected test fails the run (see ``pytest_collection_modifyitems``), so a renamed
-slow test cannot drift into the inner loop unnoticed.
+no longer names a collected test gives a warning (see ``pytest_collection_modifyitems``), and
+tests/test_markers.py fails when a wheel, venv, otter, notebook or browser test escapes the markers.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,8 @@ TEST_MARKERS: dict[str, tuple[str, ...]] = {
 }
 # Unit tests that compute for seconds each (measurements of the constant, training runs, large exact
 # solves): `slow` too, so that the inner loop stays under a minute. The full command runs them.
-# Chosen from `pytest --durations` on 2026-12-07: each took more than about 1.3 s of CPU.
+# Chosen from the CPU time of each test on 2026-12-07: about 0.7 s or more each (or together, for
+# a parametrised function).
 HEAVY: dict[str, tuple[str, ...]] = {
     "test_constant.py": (
         "test_constant_is_the_documented_measurement",
@@ -66,9 +68,7 @@ HEAVY: dict[str, tuple[str, ...]] = {
         "test_dense_reference_trains_all_weights",
         "test_edge_popup_trains_scores_only_and_beats_chance",
         "test_training_is_deterministic_given_the_seed",
-        "test_selector_equals_topk_on_random_scores_across_small_moves[0.5-shape6]",
-        "test_selector_equals_topk_on_random_scores_across_small_moves[1.0-shape6]",
-        "test_selector_equals_topk_on_random_scores_across_small_moves[0.99-shape6]",
+        "test_selector_equals_topk_on_random_scores_across_small_moves",
     ),
     "test_subset_sum.py": (
         "test_measured_constant_is_the_supremum_between_grid_points",
@@ -77,10 +77,15 @@ HEAVY: dict[str, tuple[str, ...]] = {
         "test_solve_shared_coefficients_matches_brute_force[20-product]",
         "test_measure_constant_against_the_exact_worst_case",
         "test_failure_rate_is_reproducible_across_chunks",
+        "test_milp_with_eps_finds_every_feasible_instance",
+        "test_solve_matches_brute_force_per_instance[20-uniform]",
+        "test_solve_matches_brute_force_per_instance[20-gaussian]",
+        "test_solve_matches_brute_force_per_instance[20-product]",
     ),
     "test_experiment2.py": (
         "test_tiny_sweep_runs_records_settings_and_resumes",
         "test_lenet5_convolutions_are_shared_by_every_variant_and_untouched_by_training",
+        "test_official_settings_are_recorded",
     ),
     "test_failure_experiment.py": (
         "test_the_measured_constant_passes_its_own_check",
@@ -98,13 +103,27 @@ HEAVY: dict[str, tuple[str, ...]] = {
     ),
     "test_checks_ch2.py": ("test_success_threshold_right_answer_and_hints",),
     "test_construction.py": (
-        "test_certified_bound_below_eps_and_above_sampled_error[0.01-widths0]",
-        "test_certified_bound_below_eps_and_above_sampled_error[0.01-widths1]",
+        "test_certified_bound_below_eps_and_above_sampled_error",
+        "test_positive_inputs_only_still_meets_eps",
     ),
     "test_fixed_size_subset_sum.py": (
         "test_worst_case_matches_a_dense_grid_and_the_unconstrained_function",
         "test_density_tradeoff_shape_monotonicity_and_exact_criterion",
+        "test_every_k_matches_brute_force[9-gaussian]",
     ),
+    "test_lower_bound.py": ("test_greedy_packing_two_by_two_between_volumetric_bounds",),
+    # every figure drawn and measured at the column's and a phone's width
+    "test_plotting.py": ("test_figure_is_readable_in_the_column_and_on_a_phone",),
+    "test_plotting_ch4_6.py": (
+        "test_chapter_4_figures_are_readable",
+        "test_chapter_5_figures_are_readable_and_the_slopes_are_least_squares",
+        "test_experiment1_sweep_figure_and_small_experiment2_figure",
+        "test_experiment2_figure_draws_whatever_the_file_holds",
+        "test_experiment2_figure_on_the_committed_file",
+    ),
+    # each control change redraws the figure
+    "test_widgets.py": ("test_changing_a_control_redraws",),
+    "test_widgets_ch3.py": ("test_changing_a_control_redraws",),
 }
 for _file, _names in HEAVY.items():
     for _name in _names:
@@ -196,7 +215,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # a stale entry is only detectable when its file was collected whole
     stale = [key for key in TEST_MARKERS if key.split("::")[0] in collected_files and key not in seen]
     if stale and not any("::" in str(arg) for arg in config.args):
-        raise pytest.UsageError(f"tests/conftest.py marks tests that do not exist (renamed?): {stale}")
+        # a warning, not an error: a renamed test must not stop the suite (tests/test_markers.py
+        # fails instead when one of the builds it names escapes the slow marker)
+        message = f"tests/conftest.py marks tests that do not exist (renamed?): {stale}"
+        warnings.warn(pytest.PytestWarning(message), stacklevel=1)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

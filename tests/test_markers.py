@@ -1,5 +1,7 @@
 """The test architecture of tests/conftest.py: its fixtures, and the markers that keep the inner loop
-(``pytest -m "not slow and not browser"``) free of wheel, venv, otter, notebook and browser tests."""
+(``pytest -m "not slow and not browser"``) free of wheel, venv, otter, notebook and browser tests.
+The marker tests collect in a subprocess (seconds), so they are slow themselves: the full command
+runs them."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ def test_the_same_seed_gives_the_same_draws(make_rng, cpu):
     assert torch.equal(a.u, b.u) and torch.equal(a.v, b.v)
 
 
+@pytest.mark.slow  # collects in a subprocess
 def test_a_test_taking_cuda_device_is_marked_cuda(pytester_collect, request):
     """The hook marks by fixture (so ``-m cuda`` selects it; without a GPU it is skipped, not failed)."""
     assert pytester_collect("-m", "cuda", "tests/test_gadgets.py") == ["tests/test_gadgets.py::test_cuda_matches_cpu"]
@@ -63,6 +66,7 @@ def slow_or_browser(pytester_collect) -> set[str]:
     return {item.split("[", 1)[0] for item in pytester_collect("-m", "slow or browser", "tests")}
 
 
+@pytest.mark.slow  # collects the whole suite in a subprocess
 @pytest.mark.parametrize(
     "node",
     [
@@ -84,6 +88,7 @@ def test_the_inner_loop_leaves_out(node, slow_or_browser):
     assert node in slow_or_browser
 
 
+@pytest.mark.slow
 def test_the_inner_loop_keeps_the_unit_tests_and_doctests(slow_or_browser):
     assert "tests/test_gadgets.py::test_bad_inputs_raise_naming_the_argument" not in slow_or_browser
     assert not any(node.startswith("lthbook/") for node in slow_or_browser)
