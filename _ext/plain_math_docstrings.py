@@ -30,17 +30,20 @@ def _indent(line: str) -> int:
 
 def _prose_lines(lines: list[str]):
     """Indices of the lines outside literal blocks (and not blank)."""
-    literal_base = None  # indentation of the paragraph that introduced the literal block
-    pending_base = None
+    literal_base = None  # indentation of the literal block's first line
+    pending_base = None  # indentation of the line that ended with "::"
     for i, line in enumerate(lines):
         if not line.strip():
             continue
         indent = _indent(line)
-        if literal_base is not None and indent > literal_base:
+        # The block ends at the first line indented less than its first line: in a list item
+        # ("2. text::"), the item's text goes on at the item's text column, deeper than "2."
+        # but shallower than the block.
+        if literal_base is not None and indent >= literal_base:
             continue
         literal_base = None
         if pending_base is not None and indent > pending_base:
-            literal_base, pending_base = pending_base, None
+            literal_base, pending_base = indent, None
             continue
         pending_base = None
         stripped = line.strip()
@@ -138,6 +141,8 @@ _SYMBOLS = {
     "∖": r"\setminus",
     "∼": r"\sim",
     "∝": r"\propto",
+    "∇": r"\nabla",
+    "½": r"\tfrac{1}{2}",
     "∂": r"\partial",
     "∅": r"\emptyset",
     "≪": r"\ll",
@@ -189,7 +194,7 @@ def _tex(text: str) -> str:
                 token = match.group(0) if match else ""
                 if token in _WORD_INDICES or (len(token) >= 3 and token.isalpha()):
                     out.append(r"{\mathrm{" + token + "}}")
-                elif token.isalnum():
+                elif token.isascii() and token.isalnum():
                     out.append("{" + token + "}")  # indices: x_i, M_kj, 2^n
                 else:
                     out.append("{" + _tex(token) + "}")
@@ -270,12 +275,12 @@ def _words(text: str) -> list[str]:
 
 def _strip_scripts(word: str) -> str:
     """The word without its sub/superscripts (what is left must look like maths)."""
-    return re.sub(r"[_^](\{[^{}]*(\{[^{}]*\}[^{}]*)*\}|[A-Za-z0-9]+)", "", word)
+    return re.sub(r"[_^](\{[^{}]*(\{[^{}]*\}[^{}]*)*\}|[A-Za-z0-9]+|[α-ωΑ-Ω])", "", word)
 
 
 def _has_script(word: str) -> bool:
     return bool(
-        re.search(r"(?<![A-Za-z]{2})[^\s_^(\[{][_^](\{|[A-Za-z0-9])", word)
+        re.search(r"(?<![A-Za-z]{2})[^\s_^(\[{][_^](\{|[A-Za-z0-9α-ωΑ-Ω])", word)
         or re.search(r"\b(sup|inf|min|max|lim|argmin|argmax)[_^](\{|[A-Za-z0-9])", word)
         or any(c in _SUPERSCRIPTS or c in _SUBSCRIPTS for c in word)
     )
@@ -288,6 +293,7 @@ def _is_mathy(word: str) -> bool:
         return False  # Theorem 1's, i.e., e.g.
     if not word.strip(",.;:!?"):
         return False  # bare punctuation
+    word = word.strip(',.;:!?"“”')  # "N_ε ≤ n": quoted maths
     if re.search(r"[A-Za-z0-9]_[A-Za-z0-9]*[a-z]{2}[A-Za-z0-9]*_[A-Za-z0-9]", word):
         return False  # a Python name: n_theorem_1, max_failure_rate
     core = _strip_scripts(word.strip(",.;:"))
@@ -320,6 +326,13 @@ def _wrap(text: str, glued_left: bool = False, glued_right: bool = False) -> str
     out: list[str] = []
     i = 0
     while i < len(words):
+        group = re.fullmatch(r"(\{)(.+)(\}[,.;:!?]*)", words[i]) if words[i] != " " else None
+        if group and " " in group.group(2) and not _is_mathy(words[i]):
+            # A set written with words, {k ∈ block j : M_kj > 0}: its maths inside, its braces
+            # and words as they are.
+            out.append(group.group(1) + _wrap(group.group(2)) + group.group(3))
+            i += 1
+            continue
         if words[i] == " " or not _is_mathy(words[i]):
             out.append(words[i])
             i += 1
@@ -350,8 +363,10 @@ def _wrap(text: str, glued_left: bool = False, glued_right: bool = False) -> str
             tail.insert(0, chosen.pop())
         expression = " ".join(chosen)
         prefix, suffix = "", ""
-        while expression and expression[-1] in ",.;:!?":
+        while expression and expression[-1] in ',.;:!?"”':
             expression, suffix = expression[:-1], expression[-1] + suffix
+        while expression and expression[0] in '"“':
+            prefix, expression = prefix + expression[0], expression[1:]
         while expression and expression[-1] in ")]" and _excess(expression) < 0:
             expression, suffix = expression[:-1], expression[-1] + suffix
         while expression and expression[0] in "([" and _excess(expression) > 0:
@@ -394,9 +409,14 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# An absolute value written as an inline literal glued to the maths before it (``N_ik·``|M_kj|````,
+# kept literal so that reStructuredText would not read the bars): maths too.
+_GLUED_BARS = re.compile(r"(?<=[^\s`([{,])``(\|[^`|]+\|)``")
+
+
 def _mark_line(line: str) -> str:
     indent = line[: _indent(line)]
-    body = line[len(indent) :]
+    body = _GLUED_BARS.sub(lambda m: m.group(1) if _is_mathy(m.group(1)) else m.group(0), line[len(indent) :])
     # napoleon's :param x: / :returns: fields, and a list item's bullet
     field = re.match(r"^(:[^:`]+:\s*|[-*+] )", body)
     head = field.group(1) if field else ""

@@ -12,6 +12,8 @@ what is laid out, then clicks the navigation buttons and records what opened:
   gradient, as _static/lthbook.css draws) and no shadow on an edge (an inset ``box-shadow``
   or ``background-attachment: local`` gradients) that the content leaves uncovered (a
   striped table's rows paint over such a shadow);
+* ``rawScripts``: sub- or superscripts without braces (``M_kj``, ``N_ε``) in prose, outside
+  signatures, parameter names and code;
 * ``doubledWords``: "exercise Exercise 1.3"-style slips (a word before a reference that says it);
 * ``raw_notation``: TeX-like ``_{`` or ``^{`` left as plain text (code and typeset
   maths excluded);
@@ -157,6 +159,16 @@ _LAYOUT_JS = r"""
   const rawNotation = [];
   const pattern = /.{0,40}[_^]\{.{0,40}/g;
   for (const match of text.matchAll(pattern)) rawNotation.push(match[0]);
+  // Plain-text sub- and superscripts without braces (M_kj, N_ε, x_1), in prose: not in
+  // signatures, parameter names (a field list's first strong word) or code.
+  const plain = article.cloneNode(true);
+  plain.querySelectorAll(
+    "script, style, template, pre, code, .highlight, mjx-container, .math, dt.sig, " +
+    "dl.field-list > dd > p > strong:first-child, dl.field-list > dd > ul > li > p > strong:first-child"
+  ).forEach((element) => element.remove());
+  const rawScripts = [...plain.textContent.replace(/\s+/g, " ").matchAll(
+    /.{0,30}(?<![\p{L}\p{N}_.])\p{L}[_^][\p{L}\p{N}]{1,3}(?![\p{L}\p{N}_]).{0,30}/gu,
+  )].map((match) => match[0]);
   // "exercise Exercise 1.3": a word written before a reference whose text already says it.
   const doubledWords = [...text.matchAll(
     /.{0,30}\b(exercise|chapter|section|theorem|lemma|figure|table|definition|corollary|equation|proof|problem|appendix)s?\s+\1\b.{0,30}/gi,
@@ -219,7 +231,7 @@ _LAYOUT_JS = r"""
   const pageOverflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
   return {
     clipped: [...clipped.values()], silentScrollers: [...silent.values()], scrollers,
-    rawNotation, doubledWords, images, launchButtons: launch.length, emoji, widgets, pageOverflow,
+    rawNotation, rawScripts, doubledWords, images, launchButtons: launch.length, emoji, widgets, pageOverflow,
   };
 }
 """
