@@ -38,7 +38,8 @@ U[−1, 1], no biases::
 * The last layer has one copy per output: r_l = d_l (r_i = ρ d_i for i < l).
 
 For l = 1 the network is Theorem 1's (M_1, M_2) with the same shapes and the same pruning.
-Every instance is solved exactly by :func:`lthbook.subset_sum.solve`, batched.
+Every instance is solved exactly by :func:`lthbook.subset_sum.solve`, batched, over at most
+c of its candidates (below, "The cap on coefficients").
 
 Where the book's version agrees with Burkholz's code
 ----------------------------------------------------
@@ -58,7 +59,7 @@ Where the book's version differs from Burkholz's code
   weights are drawn once, before the target is seen, and only masks are chosen.
 * **Exact optimum instead of a tolerance search.** Her ``exhaustive`` tries subsets of size
   0, …, 9 and stops at the first with error ≤ ε per parameter; here each instance gets its
-  exact optimum over all subsets.
+  exact optimum over all subsets of its first c candidates (c = 24 by default).
 * **Certified error of the whole network.** Her code checks the ticket by test accuracy; here
   :func:`certified_shallow_bound` bounds sup over ‖x‖₂ ≤ 1 of ‖f(x) − g_S(x)‖₂ from the masks.
 * **Target weights are never skipped.** Her code leaves weights with ``|w|`` ≤ ε pruned to 0 and
@@ -69,6 +70,21 @@ Where the book's version differs from Burkholz's code
 * **Same widths, other law.** Her first layer for ReLU has ``2*rho`` units per input
   (``prune_conv(..., 2*rho, rho, ...)``) drawn U[−2, 2]; here 2n units, U[−1, 1], n = ρ by the
   sizing rule below.
+
+The cap on coefficients
+-----------------------
+The sizing rule asks for ρ ≈ 70–140 coefficients per instance at the measured constant, and an
+exact solve over k coefficients enumerates 2 × 2^{k/2} sums. So :func:`prune_shallow`, like
+``construction.prune_to`` with ``max_coefficients``, lets each instance search only its first
+c candidates (in index order, the two signs of coefficient balanced:
+:func:`lthbook.gadgets.prune_blocks`); the other candidates are pruned. The default is
+c = :data:`DEFAULT_MAX_COEFFICIENTS` = 24. Each restricted instance is still solved exactly,
+and the certified bound below is computed from the masks actually chosen, so it remains a
+rigorous bound on the ticket's error. What the cap gives up is the a priori guarantee of the
+sizing rule (which counts ρ coefficients per instance): whether the bound is below ε is
+checked after pruning, not promised before. :func:`shallow_ticket` runs the whole pipeline and
+reports (``meets_eps``, and a ``RuntimeWarning``) any target whose certified bound is ≥ ε.
+``max_coefficients=None`` restores the uncapped construction.
 
 Error propagation, and the certified bound
 -------------------------------------------
@@ -117,6 +133,7 @@ working assumption (``lthbook.subset_sum.measure_constant("uniform", …)`` woul
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -128,9 +145,10 @@ from . import _networks, construction
 from ._networks import check_input, check_target_weights, forward, search_sup_error, sequential
 from ._sampling import uniform
 from ._validation import check_bool, check_float, check_generator, check_int, check_widths, resolve_device
-from .subset_sum import solve
+from .gadgets import prune_blocks
 
 __all__ = [
+    "DEFAULT_MAX_COEFFICIENTS",
     "ShallowNetwork",
     "PrunedShallowNetwork",
     "prune_shallow",
@@ -142,7 +160,21 @@ __all__ = [
     "ConstructionSummary",
     "DepthComparison",
     "compare_with_theorem_1",
+    "ShallowTicket",
+    "shallow_ticket",
 ]
+
+DEFAULT_MAX_COEFFICIENTS = 24
+"""The default cap c of :func:`prune_shallow`: each SubsetSum instance searches at most 24 of its
+candidates (module docstring, "The cap on coefficients"). Meet in the middle over 24
+coefficients enumerates 2 × 2¹² sums per instance; the sizing rule at
+``construction.MEASURED_CONSTANT`` asks for ρ = 71–139 on targets of widths (4, 3, 2) to
+(5, 5, 5, 2) with ε = δ ∈ [0.01, 0.1], i.e. 2 × 2³⁶ sums and more per instance, out of reach.
+Measured on 2 CPU cores loaded by other jobs (Dec 2026): 4 000 uniform instances take 1.2 s at
+c = 20, 5.6 s at c = 24, 10 s at c = 28; pruning a (5, 5, 5, 2) target at ρ = 139 takes 4–6 s
+at c = 24 with one thread. c = 20 was too few: a first-layer half of 10 positive product-law
+coefficients could not reach a weight of W_1 (η_1 = 0.055, certified bound 3.0 > ε = 0.1 on a
+(5, 5, 5, 2) target); at c = 24 the same targets are certified below 5e-4."""
 
 # ----------------------------------------------------------------------------------------
 # The random network
@@ -261,11 +293,14 @@ class PrunedShallowNetwork:
         residuals: per target layer, the SubsetSum residuals (value − target): for layer 1 a
             pair (positive half ``(r_1, d_0)``, negative half ``(r_1, d_0)``), for layer i ≥ 2
             one tensor ``(r_i, d_{i−1})``.
+        max_coefficients: the cap c on candidates per instance that :func:`prune_shallow`
+            used, or None (every candidate).
     """
 
     network: ShallowNetwork
     masks: tuple[torch.Tensor, ...]
     residuals: tuple
+    max_coefficients: int | None = None
 
     def pruned_weights(self) -> tuple[torch.Tensor, ...]:
         """(S_1 ⊙ M_1, …, S_{l+1} ⊙ M_{l+1})."""
@@ -284,20 +319,39 @@ class PrunedShallowNetwork:
         return tuple(int(mask.sum()) for mask in self.masks)
 
 
-def prune_shallow(network: ShallowNetwork, target_weights: Sequence, *, progress: bool = False) -> PrunedShallowNetwork:
+def prune_shallow(
+    network: ShallowNetwork,
+    target_weights: Sequence,
+    *,
+    max_coefficients: int | None = DEFAULT_MAX_COEFFICIENTS,
+    progress: bool = False,
+) -> PrunedShallowNetwork:
     """Prune the depth l + 1 network to approximate the target with weights W_1, …, W_l.
 
     Layer 1: for every copy row (r, c) and input j, the two halves of block j are solved as in
-    :func:`lthbook.construction.prune_to` (instances grouped by their number of coefficients,
-    one :func:`lthbook.subset_sum.solve` call per size); S_1 keeps a unit's edge from its own
-    input iff some row of S_2 keeps the unit. Layer i ≥ 2: for every row (r, c) and input
-    neuron j, SubsetSum over the ρ copies of j with coefficients M_{i+1}[(r, c), (j, ·)] and
-    target W_i[r, j], all in one ``solve`` call. Module docstring for the whole construction.
+    :func:`lthbook.construction.prune_to` (both by :func:`lthbook.gadgets.prune_blocks`:
+    instances grouped by their number of candidates, one :func:`lthbook.subset_sum.solve` call
+    per size); S_1 keeps a unit's edge from its own input iff some row of S_2 keeps the unit.
+    Layer i ≥ 2: for every row (r, c) and input neuron j, SubsetSum over the ρ copies of j with
+    coefficients M_{i+1}[(r, c), (j, ·)] and target W_i[r, j] (``prune_blocks`` with one
+    positive half). Module docstring for the whole construction.
+
+    With ``max_coefficients`` = c, each instance searches only c of its candidates: the first in
+    index order with the two signs of coefficient balanced, as ``prune_to``'s cap (module
+    docstring, "The cap on coefficients"); the others are pruned. Each restricted instance is
+    still solved exactly, and :func:`certified_shallow_bound` stays a rigorous bound, because it
+    is computed from the masks actually chosen; what the cap gives up is the sizing rule's
+    a priori guarantee, so check ``certified_shallow_bound(...).bound < ε`` (as
+    :func:`shallow_ticket` does).
 
     Args:
         network: a :class:`ShallowNetwork`.
         target_weights: W_1, …, W_l, W_i of shape ``(d_i, d_{i−1})``, spectral norm ≤ 1 (up to
             ``construction.SPECTRAL_NORM_TOLERANCE``).
+        max_coefficients: the cap c ≥ 1 on candidates per instance, default
+            :data:`DEFAULT_MAX_COEFFICIENTS` (20); None searches every candidate (the sizing
+            rule's construction; meet in the middle over ρ coefficients, 2 × 2^{ρ/2} sums per
+            instance, infeasible beyond ρ ≈ 40).
         progress: a progress bar over the layers.
 
     Returns:
@@ -311,61 +365,50 @@ def prune_shallow(network: ShallowNetwork, target_weights: Sequence, *, progress
     """
     if not isinstance(network, ShallowNetwork):
         raise TypeError(f"network must be a ShallowNetwork; got {type(network).__name__}")
+    if max_coefficients is not None:
+        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
     progress = check_bool("progress", progress)
     targets, _ = check_target_weights(target_weights, network.widths, network.device)
-    depth, rho, device = len(network.widths) - 1, network.rho, network.device
+    depth, rho = len(network.widths) - 1, network.rho
     masks: list[torch.Tensor] = [None] * (depth + 1)  # type: ignore[list-item]
     residuals: list = []
     for i in tqdm(range(1, depth + 1), desc="pruning layers", disable=not progress):
         replicated = _replicate(targets[i - 1], rho if i < depth else 1)  # R_i W_i, (r_i, d_{i−1})
+        rows, d_in = replicated.shape
         if i == 1:
-            keep, positive, negative = _prune_univariate_pair(network.weights[0], network.weights[1], replicated)
-            d_0, block = network.widths[0], 2 * network.n
-            used = keep.any(dim=0)  # (d_0, 2n)
-            first_mask = torch.zeros_like(network.weights[0], dtype=torch.bool)
-            first_mask.reshape(d_0, block, d_0).diagonal(dim1=0, dim2=2).copy_(used.T)
-            masks[0], masks[1] = first_mask, keep.reshape(keep.shape[0], d_0 * block)
-            residuals.append((positive, negative))
+            first, second = network.weights[0], network.weights[1]
+            block = 2 * network.n
+            # Block j, unit t: first-layer weight M_1[j·2n + t, j]; row (r, c) reads it through M_2.
+            block_first = first.reshape(d_in, block, d_in).diagonal(dim1=0, dim2=2).T  # (d_0, 2n)
+            pruning = prune_blocks(
+                block_first,
+                second.reshape(rows, d_in, block),
+                replicated,
+                both_halves=True,
+                max_coefficients=max_coefficients,
+            )
+            used = pruning.keep.any(dim=0)  # (d_0, 2n)
+            first_mask = torch.zeros_like(first, dtype=torch.bool)
+            first_mask.reshape(d_in, block, d_in).diagonal(dim1=0, dim2=2).copy_(used.T)
+            masks[0], masks[1] = first_mask, pruning.keep.reshape(rows, d_in * block)
+            residuals.append((pruning.positive_residual, pruning.negative_residual))
         else:
+            # The ρ copies of input neuron j as one block whose "first layer" is 1: coefficients
+            # M_{i+1}[(r, c), (j, ·)], every copy a candidate of the (only, positive) half.
             weight = network.weights[i]
-            rows, d_in = replicated.shape
-            coefficients = weight.reshape(rows * d_in, rho)
-            solution = solve(coefficients, replicated.reshape(-1), device=device)
-            masks[i] = solution.mask.reshape(rows, d_in * rho)
-            residuals.append((solution.value - replicated.reshape(-1)).reshape(rows, d_in))
-    return PrunedShallowNetwork(network=network, masks=tuple(masks), residuals=tuple(residuals))
-
-
-def _prune_univariate_pair(first: torch.Tensor, second: torch.Tensor, target: torch.Tensor):
-    """Both halves of every block for every row: Theorem 1's first pair, rows = copies."""
-    rows, d_0 = target.shape
-    block = first.shape[0] // d_0
-    block_first = first.reshape(d_0, block, d_0).diagonal(dim1=0, dim2=2).T  # (d_0, 2n): M_1[j·2n + t, j]
-    block_second = second.reshape(rows, d_0, block)
-    keep = torch.zeros(rows, d_0, block, dtype=torch.bool, device=first.device)
-    residual = torch.zeros(2, rows, d_0, dtype=torch.float64, device=first.device)
-    # Instances (sign, block j) with their unit indices, grouped by the number of units.
-    groups: dict[int, list[tuple[int, int, torch.Tensor]]] = {}
-    for half, sign in enumerate((1.0, -1.0)):
-        for j in range(d_0):
-            units = torch.nonzero(block_first[j] * sign > 0).flatten()
-            groups.setdefault(int(units.numel()), []).append((half, j, units))
-    for size, members in groups.items():
-        goals = torch.stack([(1.0 if half == 0 else -1.0) * target[:, j] for half, j, _ in members])  # (G, rows)
-        if size == 0:
-            for (half, j, _), goal in zip(members, goals):
-                residual[half, :, j] = -goal
-            continue
-        coefficients = torch.stack(
-            [block_second[:, j][:, units] * block_first[j, units].abs() for _, j, units in members]
-        )  # (G, rows, size)
-        solution = solve(coefficients.reshape(-1, size), goals.reshape(-1), device=first.device)
-        chosen = solution.mask.reshape(len(members), rows, size)
-        values = (solution.value - goals.reshape(-1)).reshape(len(members), rows)
-        for g, (half, j, units) in enumerate(members):
-            keep[:, j, units] |= chosen[g]
-            residual[half, :, j] = values[g]
-    return keep, residual[0], residual[1]
+            ones = torch.ones(d_in, rho, dtype=weight.dtype, device=weight.device)
+            pruning = prune_blocks(
+                ones,
+                weight.reshape(rows, d_in, rho),
+                replicated,
+                both_halves=False,
+                max_coefficients=max_coefficients,
+            )
+            masks[i] = pruning.keep.reshape(rows, d_in * rho)
+            residuals.append(pruning.positive_residual)
+    return PrunedShallowNetwork(
+        network=network, masks=tuple(masks), residuals=tuple(residuals), max_coefficients=max_coefficients
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -606,6 +649,8 @@ class ConstructionSummary:
         certified_bound: the certified bound on sup_{‖x‖≤1} ‖f − g_S‖₂.
         sampled_error: the largest error found by sampling and gradient ascent.
         n: the size parameter; rho: copies (None for Theorem 1).
+        max_coefficients: the cap on candidates per SubsetSum instance used by the pruning
+            (None: every candidate).
     """
 
     name: str
@@ -617,6 +662,7 @@ class ConstructionSummary:
     sampled_error: float
     n: int
     rho: int | None
+    max_coefficients: int | None = None
 
 
 @dataclass(frozen=True)
@@ -631,6 +677,11 @@ class DepthComparison:
     def rows(self) -> list[ConstructionSummary]:
         return [self.theorem_1, self.shallow]
 
+    @property
+    def meets_eps(self) -> bool:
+        """True iff both certified bounds are below ε (:func:`compare_with_theorem_1` warns otherwise)."""
+        return all(row.certified_bound < self.eps for row in self.rows())
+
 
 def compare_with_theorem_1(
     target_weights: Sequence,
@@ -641,6 +692,7 @@ def compare_with_theorem_1(
     n_theorem_1: int | None = None,
     n_shallow: int | None = None,
     rho: int | None = None,
+    max_coefficients: int | None = DEFAULT_MAX_COEFFICIENTS,
     num_points: int = 2_000,
     adversarial_steps: int = 30,
     seed: int = 0,
@@ -652,14 +704,19 @@ def compare_with_theorem_1(
     ``construction.required_n(ε, δ, d_in, d_out, l, constant)`` (widest layer) unless
     ``n_theorem_1`` is given, pruned by ``construction.prune_to`` and certified by
     ``construction.certified_error_bound``. Depth l + 1: n and ρ from :func:`shallow_size`
-    unless given. Each network is drawn from ``torch.Generator().manual_seed(seed)``; the
-    sampled errors use seed + 1.
+    unless given, pruned by :func:`prune_shallow`. Both sizing rules use the same constant
+    and both prunings the same cap ``max_coefficients`` (module docstring, "The cap on
+    coefficients"), so neither side gets a larger search. Each network is drawn from
+    ``torch.Generator().manual_seed(seed)``; the sampled errors use seed + 1. If a certified
+    bound is ≥ ε, a ``RuntimeWarning`` says so (and ``meets_eps`` is False).
 
     Args:
         target_weights: W_1, …, W_l in the class (``construction.normalize_to_class``).
         eps, delta: ε ∈ (0, 1], δ ∈ (0, 1) for the sizing rules.
         constant: C of both sizing rules; None = ``construction.MEASURED_CONSTANT``.
         n_theorem_1, n_shallow, rho: override the sizes (≥ 1).
+        max_coefficients: the cap c ≥ 1 on candidates per instance for both prunings, default
+            :data:`DEFAULT_MAX_COEFFICIENTS`; None searches every candidate.
         num_points, adversarial_steps: for the sampled errors.
         seed: ≥ 0.
         device: None = CUDA if available, else CPU.
@@ -671,6 +728,8 @@ def compare_with_theorem_1(
     eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
     delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     seed = check_int("seed", seed, low=0)
+    if max_coefficients is not None:
+        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
     targets, _ = check_target_weights(target_weights, None, device)
     widths = (targets[0].shape[1],) + tuple(w.shape[0] for w in targets)
     if n_theorem_1 is None:
@@ -686,7 +745,7 @@ def compare_with_theorem_1(
     network = construction.RandomNetwork.sample(
         widths, n_theorem_1, generator=torch.Generator().manual_seed(seed), device=device
     )
-    pruned = construction.prune_to(network, targets)
+    pruned = construction.prune_to(network, targets, max_coefficients=max_coefficients)
     theorem_1 = ConstructionSummary(
         name="theorem 1 (2l)",
         depth=len(network.weights),
@@ -703,11 +762,12 @@ def compare_with_theorem_1(
         ),
         n=n_theorem_1,
         rho=None,
+        max_coefficients=max_coefficients,
     )
     shallow_net = ShallowNetwork.sample(
         widths, n_shallow, rho, generator=torch.Generator().manual_seed(seed), device=device
     )
-    shallow_pruned = prune_shallow(shallow_net, targets)
+    shallow_pruned = prune_shallow(shallow_net, targets, max_coefficients=max_coefficients)
     shallow = ConstructionSummary(
         name="depth l + 1",
         depth=shallow_net.depth,
@@ -724,8 +784,125 @@ def compare_with_theorem_1(
         ),
         n=n_shallow,
         rho=rho,
+        max_coefficients=max_coefficients,
     )
-    return DepthComparison(theorem_1=theorem_1, shallow=shallow, eps=eps, delta=delta)
+    result = DepthComparison(theorem_1=theorem_1, shallow=shallow, eps=eps, delta=delta)
+    for row in result.rows():
+        if row.certified_bound >= eps:
+            warnings.warn(
+                f"compare_with_theorem_1: the {row.name} ticket's certified bound {row.certified_bound:.3g} is not "
+                f"below eps = {eps:g} (n = {row.n}, max_coefficients = {max_coefficients})",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    return result
+
+
+# ----------------------------------------------------------------------------------------
+# The whole pipeline
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ShallowTicket:
+    """What :func:`shallow_ticket` built: size, ticket, certificate, sampled error, verdict.
+
+    Attributes:
+        size: the :class:`ShallowSize` used (from :func:`shallow_size`).
+        pruned: the :class:`PrunedShallowNetwork`.
+        certificate: its :class:`ShallowCertifiedBound`.
+        sampled_error: :func:`sampled_shallow_error` of the ticket (≤ ``certificate.bound``).
+        eps, delta: the requested ε and δ.
+        meets_eps: ``certificate.bound < eps``; False is also reported by a ``RuntimeWarning``.
+    """
+
+    size: ShallowSize
+    pruned: PrunedShallowNetwork
+    certificate: ShallowCertifiedBound
+    sampled_error: float
+    eps: float
+    delta: float
+    meets_eps: bool
+
+
+def shallow_ticket(
+    target_weights: Sequence,
+    *,
+    eps: float,
+    delta: float,
+    constant: float | None = None,
+    max_coefficients: int | None = DEFAULT_MAX_COEFFICIENTS,
+    num_points: int = 2_000,
+    adversarial_steps: int = 30,
+    seed: int = 0,
+    device: str | torch.device | None = None,
+) -> ShallowTicket:
+    """The whole depth l + 1 pipeline with the defaults: size, draw, prune, certify, sample.
+
+    ρ = n from :func:`shallow_size` (``constant`` None = ``construction.MEASURED_CONSTANT``),
+    the network drawn by :meth:`ShallowNetwork.sample` from ``torch.Generator().manual_seed(seed)``,
+    pruned by :func:`prune_shallow` with the cap ``max_coefficients``, certified by
+    :func:`certified_shallow_bound`, and its error sampled by :func:`sampled_shallow_error`
+    (generator seeded with seed + 1). As the cap gives up the sizing rule's a priori guarantee
+    (module docstring, "The cap on coefficients"), the result says whether the certified bound
+    is below ε: ``meets_eps``, and a ``RuntimeWarning`` when it is not (no silent success).
+
+    Args:
+        target_weights: W_1, …, W_l in the class (``construction.normalize_to_class``).
+        eps: ε ∈ (0, 1]; delta: δ ∈ (0, 1).
+        constant: C > 0 of the sizing rule, or None.
+        max_coefficients: the cap c ≥ 1, or None for every candidate.
+        num_points, adversarial_steps: for the sampled error (≥ 1, ≥ 0).
+        seed: ≥ 0.
+        device: None = CUDA if available, else CPU.
+
+    Returns:
+        :class:`ShallowTicket`.
+
+    Examples:
+        >>> target = construction.random_target((4, 3, 2), generator=torch.Generator().manual_seed(0), device="cpu")
+        >>> ticket = shallow_ticket(target, eps=0.1, delta=0.1, num_points=200, adversarial_steps=5, device="cpu")
+        >>> ticket.meets_eps and ticket.sampled_error <= ticket.certificate.bound < 0.1
+        True
+    """
+    device = resolve_device(device)
+    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
+    delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    seed = check_int("seed", seed, low=0)
+    if max_coefficients is not None:
+        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
+    targets, _ = check_target_weights(target_weights, None, device)
+    widths = (targets[0].shape[1],) + tuple(w.shape[0] for w in targets)
+    size = shallow_size(eps, delta, widths, constant)
+    network = ShallowNetwork.sample(
+        widths, size.n, size.rho, generator=torch.Generator().manual_seed(seed), device=device
+    )
+    pruned = prune_shallow(network, targets, max_coefficients=max_coefficients)
+    certificate = certified_shallow_bound(pruned, targets)
+    sampled = sampled_shallow_error(
+        pruned,
+        targets,
+        num_points,
+        adversarial_steps=adversarial_steps,
+        generator=torch.Generator().manual_seed(seed + 1),
+    )
+    meets = certificate.bound < eps
+    if not meets:
+        warnings.warn(
+            f"shallow_ticket: the certified bound {certificate.bound:.3g} is not below eps = {eps:g} for widths "
+            f"{widths} (rho = {size.rho}, max_coefficients = {max_coefficients}); raise max_coefficients",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return ShallowTicket(
+        size=size,
+        pruned=pruned,
+        certificate=certificate,
+        sampled_error=sampled,
+        eps=eps,
+        delta=delta,
+        meets_eps=meets,
+    )
 
 
 # ----------------------------------------------------------------------------------------

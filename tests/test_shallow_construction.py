@@ -9,14 +9,17 @@ import torch
 
 from lthbook import construction
 from lthbook.shallow_construction import (
+    DEFAULT_MAX_COEFFICIENTS,
     DepthComparison,
     PrunedShallowNetwork,
     ShallowNetwork,
+    ShallowTicket,
     certified_shallow_bound,
     compare_with_theorem_1,
     prune_shallow,
     sampled_shallow_error,
     shallow_size,
+    shallow_ticket,
 )
 from lthbook.subset_sum import brute_force
 
@@ -131,34 +134,110 @@ def test_certificate_bounds_the_error_of_arbitrary_masks():
 
 
 @pytest.mark.parametrize(
-    "widths, eps, constant",
-    [((4, 3, 2), 0.05, 2.0), ((3, 4, 2), 0.1, 2.0), ((2, 1, 2, 1), 0.1, 2.0)],
+    "widths, eps, delta, seed",
+    [
+        ((4, 3, 2), 0.1, 0.05, 11),
+        ((3, 4, 2), 0.01, 0.1, 12),
+        ((6, 4, 3), 0.1, 0.1, 13),
+        ((6, 4, 3), 0.01, 0.01, 14),
+        ((5, 5, 5, 2), 0.05, 0.02, 15),
+        ((2, 1, 2, 1), 0.02, 0.1, 16),
+    ],
 )
-def test_sampled_below_certified_below_eps_at_the_sizing_rule(widths, eps, constant):
-    # C = 2 (fixed, below the measured constant, to keep the sizes small): with fixed seeds the
-    # test is deterministic; at C = 2 some draws do fail (a first-layer half that cannot reach
-    # a target weight near ±1), which C = MEASURED_CONSTANT is meant to make rare.
-    size = shallow_size(eps, eps, widths, constant=constant)
-    network = ShallowNetwork.sample(widths, size.n, size.rho, generator=generator(1), device=CPU)
+def test_sampled_below_certified_below_eps_at_the_sizing_rule(widths, eps, delta, seed):
+    # The package's defaults end to end: ρ at construction.MEASURED_CONSTANT (71–139 here),
+    # pruning capped at DEFAULT_MAX_COEFFICIENTS candidates per instance, certified bound from
+    # the masks chosen, on random targets of several shapes (fixed seeds: deterministic).
+    size = shallow_size(eps, delta, widths)
+    assert size == shallow_size(eps, delta, widths, construction.MEASURED_CONSTANT)
+    network = ShallowNetwork.sample(widths, size.n, size.rho, generator=generator(seed), device=CPU)
     assert network.depth == len(widths)  # l + 1
-    for seed in (101,):
-        target = construction.random_target(widths, generator=generator(seed), device=CPU)
-        pruned = prune_shallow(network, target)
-        for mask, weight, kept in zip(pruned.masks, network.weights, pruned.pruned_weights()):
-            assert torch.equal(kept[~mask], torch.zeros_like(kept[~mask]))
-            assert torch.equal(kept[mask], weight[mask])
-        certificate = certified_shallow_bound(pruned, target)
-        sampled = sampled_shallow_error(
-            pruned, target, 500, adversarial_steps=20, refine_points=32, generator=generator(7)
+    target = construction.random_target(widths, generator=generator(seed + 100), device=CPU)
+    pruned = prune_shallow(network, target)
+    assert pruned.max_coefficients == DEFAULT_MAX_COEFFICIENTS < size.rho
+    for mask, weight, kept in zip(pruned.masks, network.weights, pruned.pruned_weights()):
+        assert torch.equal(kept[~mask], torch.zeros_like(kept[~mask]))
+        assert torch.equal(kept[mask], weight[mask])
+    # Later layers: each (row, input neuron) instance keeps at most c of its ρ copies.
+    for mask in pruned.masks[2:]:
+        assert int(mask.reshape(mask.shape[0], -1, size.rho).sum(dim=2).max()) <= DEFAULT_MAX_COEFFICIENTS
+    certificate = certified_shallow_bound(pruned, target)
+    sampled = sampled_shallow_error(pruned, target, 500, adversarial_steps=20, refine_points=32, generator=generator(7))
+    assert 0 < sampled <= certificate.bound < eps
+    # Below the a priori bound the sizing rule was built on (all residuals ≤ ε′ is not
+    # guaranteed, so compare with the largest residual instead).
+    largest = max(
+        max(float(r[0].abs().max()), float(r[1].abs().max())) if isinstance(r, tuple) else float(r.abs().max())
+        for r in pruned.residuals
+    )
+    assert certificate.bound <= largest * size.amplification * (1 + 1e-9)
+
+
+def _balanced_reference(coefficients: list[float], limit: int) -> list[int]:
+    """The first candidates in index order, signs balanced (prune_to's cap), written out plainly."""
+    positive = [k for k, x in enumerate(coefficients) if x >= 0]
+    negative = [k for k, x in enumerate(coefficients) if x < 0]
+    take_negative = min(len(negative), max(limit // 2, limit - len(positive)))
+    take_positive = min(len(positive), limit - take_negative)
+    return sorted(positive[:take_positive] + negative[:take_negative])
+
+
+def test_the_cap_solves_each_instance_exactly_over_its_first_balanced_candidates():
+    widths, n, rho, cap = (2, 2, 2), 6, 11, 5
+    network = ShallowNetwork.sample(widths, n, rho, generator=generator(20), device=CPU)
+    target = construction.random_target(widths, generator=generator(21), device=CPU)
+    pruned = prune_shallow(network, target, max_coefficients=cap)
+    assert pruned.max_coefficients == cap
+    first, second, third = network.weights
+    replicated = target[0].repeat_interleave(rho, dim=0)
+    block = 2 * n
+    for row in range(second.shape[0]):
+        for j in range(2):
+            units = torch.arange(j * block, (j + 1) * block)
+            a = first[units, j]
+            for half, sign in enumerate((1.0, -1.0)):
+                eligible = torch.nonzero(a * sign > 0).flatten()
+                coefficients = second[row, units[eligible]] * a[eligible].abs()
+                chosen = _balanced_reference(coefficients.tolist(), cap)
+                assert len(chosen) == min(cap, len(eligible))
+                goal = sign * replicated[row, j]
+                best = float(brute_force(coefficients[chosen], goal, device=CPU).error[0])
+                assert abs(float(pruned.residuals[0][half][row, j].abs()) - best) <= 1e-12
+                # Eligible units outside the cap are pruned from this row.
+                outside = [int(units[eligible[k]]) for k in range(len(eligible)) if k not in chosen]
+                assert not bool(pruned.masks[1][row, outside].any())
+    for row in range(third.shape[0]):
+        for j in range(2):
+            coefficients = third[row, j * rho : (j + 1) * rho]
+            chosen = _balanced_reference(coefficients.tolist(), cap)
+            assert len(chosen) == cap
+            best = float(brute_force(coefficients[chosen], target[1][row, j], device=CPU).error[0])
+            assert abs(float(pruned.residuals[1][row, j].abs()) - best) <= 1e-12
+            kept = torch.nonzero(pruned.masks[2][row, j * rho : (j + 1) * rho]).flatten().tolist()
+            assert set(kept) <= set(chosen)
+    # The certificate still bounds the sampled error, and no cap (None) is the old construction.
+    certificate = certified_shallow_bound(pruned, target)
+    assert (
+        sampled_shallow_error(pruned, target, 500, adversarial_steps=10, generator=generator(22)) <= certificate.bound
+    )
+    uncapped = prune_shallow(network, target, max_coefficients=None)
+    assert uncapped.max_coefficients is None
+    assert float(uncapped.residuals[1].abs().max()) <= float(pruned.residuals[1].abs().max())
+
+
+def test_shallow_ticket_reports_success_and_failure():
+    widths = (3, 4, 2)
+    target = construction.random_target(widths, generator=generator(30), device=CPU)
+    ticket = shallow_ticket(target, eps=0.1, delta=0.1, num_points=200, adversarial_steps=5, device=CPU)
+    assert isinstance(ticket, ShallowTicket) and ticket.size == shallow_size(0.1, 0.1, widths)
+    assert ticket.meets_eps and 0 < ticket.sampled_error <= ticket.certificate.bound < 0.1
+    # One candidate per instance cannot reach the target weights: reported, not silent.
+    with pytest.warns(RuntimeWarning, match="not below eps"):
+        failed = shallow_ticket(
+            target, eps=0.1, delta=0.1, max_coefficients=1, num_points=200, adversarial_steps=5, device=CPU
         )
-        assert 0 < sampled <= certificate.bound < eps
-        # Below the a priori bound the sizing rule was built on (all residuals ≤ ε′ is not
-        # guaranteed, so compare with the largest residual instead).
-        largest = max(
-            max(float(r[0].abs().max()), float(r[1].abs().max())) if isinstance(r, tuple) else float(r.abs().max())
-            for r in pruned.residuals
-        )
-        assert certificate.bound <= largest * size.amplification * (1 + 1e-9)
+    assert not failed.meets_eps and failed.certificate.bound >= 0.1
+    assert failed.sampled_error <= failed.certificate.bound
 
 
 def test_shallow_size_is_the_least_fixed_point():
@@ -201,8 +280,18 @@ def test_compare_with_theorem_1():
     assert result.shallow.layer_widths == (4, 8 * size.n, 3 * size.rho, 2)
     assert result.shallow.random_weights == 4 * 8 * size.n + 8 * size.n * 3 * size.rho + 3 * size.rho * 2
     for row in result.rows():
+        assert row.max_coefficients == DEFAULT_MAX_COEFFICIENTS
         assert 0 < row.kept_weights < row.random_weights
         assert 0 < row.sampled_error <= row.certified_bound < 0.05
+    assert result.meets_eps
+
+
+def _tiny() -> ShallowNetwork:
+    return ShallowNetwork.sample((2, 2, 1), 2, 2, generator=generator(40), device=CPU)
+
+
+def _tiny_target() -> list[torch.Tensor]:
+    return construction.random_target((2, 2, 1), generator=generator(41), device=CPU)
 
 
 @pytest.mark.parametrize(
@@ -219,6 +308,19 @@ def test_compare_with_theorem_1():
         (lambda: shallow_size(0.1, 0.1, (3, 2), constant=0), ValueError, "constant"),
         (lambda: shallow_size(0.1, 0.1, (3, 2), max_rho=2), ValueError, "max_rho"),
         (lambda: prune_shallow("net", []), TypeError, "network"),
+        (lambda: prune_shallow(_tiny(), _tiny_target(), max_coefficients=0), ValueError, "max_coefficients"),
+        (lambda: prune_shallow(_tiny(), _tiny_target(), max_coefficients=2.5), TypeError, "max_coefficients"),
+        (
+            lambda: shallow_ticket(_tiny_target(), eps=0.1, delta=0.1, max_coefficients=0),
+            ValueError,
+            "max_coefficients",
+        ),
+        (lambda: shallow_ticket(_tiny_target(), eps=1.5, delta=0.1), ValueError, "eps"),
+        (
+            lambda: compare_with_theorem_1(_tiny_target(), eps=0.1, delta=0.1, max_coefficients=-1),
+            ValueError,
+            "max_coefficients",
+        ),
     ],
 )
 def test_bad_inputs_raise_naming_the_argument(call, error, word):
