@@ -23,7 +23,17 @@ Each page is loaded once per width (reader_view.read_page) and checked for:
 * every figure with alt text that says what it shows, not a hash file name.
 
 Run with the other browser tests (see test_book_html.py for building the book first);
-``LTHBOOK_HTML_DIR`` points them at another build.
+``LTHBOOK_HTML_DIR`` points them at another build. For development, a build of the committed
+notebooks' outputs, without executing them, into a folder of your own::
+
+    sed -e 's/execute_notebooks: force/execute_notebooks: "off"/' -e "s|: _ext$|: $PWD/_ext|" \\
+        _config.yml > /tmp/my_config.yml
+    jupyter-book build . --config /tmp/my_config.yml --path-output /tmp/my_build
+    LTHBOOK_HTML_DIR=/tmp/my_build/_build/html python -m pytest tests/browser -p no:cacheprovider
+
+(the local extensions' folder must be absolute there: Sphinx reads it relative to the config
+file). Pages whose content comes from executed Markdown cells (the instructors' Colab links,
+the execution table) are empty in such a build.
 """
 
 from __future__ import annotations
