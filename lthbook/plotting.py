@@ -57,6 +57,23 @@ __all__ = [
     "plot_gadget_coefficients",
     "plot_half_errors",
     "plot_neuron_errors",
+    # chapters 4-6
+    "STRUCTURE_COLORS",
+    "plot_experiment2_panel",
+    "experiment2_figure",
+    "experiment1_sweep_figure",
+    "small_experiment2_figure",
+    "plot_gadget_errors",
+    "plot_linear_cover",
+    "parameter_count_figure",
+    "parameter_ratio_figure",
+    "plot_certified_vs_sampled",
+    "plot_ticket_sizes",
+    "width_factor_figure",
+    "width_per_bit_figure",
+    "plot_half_block_check",
+    "plot_failure_rates",
+    "plot_positive_inputs_only",
 ]
 
 #: Colours with a fixed meaning in every chapter.
