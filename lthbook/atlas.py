@@ -35,6 +35,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -421,7 +422,7 @@ def plot_width_factors(
     factors = width_factors(eps_values, d=d, depth=depth, delta=delta, constant=constant)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 5.2))
     inverse = 1.0 / np.asarray(eps_values, dtype=np.float64)
-    styles = {
+    styles: dict[str, dict[str, Any]] = {
         "malach2020proving": {"color": COLORS["theory"], "linestyle": "--", "marker": ""},
         "pensia2020optimal": {"color": COLORS["target"], "linestyle": "-", "marker": "o"},
         "burkholz2022most": {"color": COLORS["pruned"], "linestyle": "-", "marker": "s"},
