@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
+from types import EllipsisType
+from typing import Any
 
 import numpy as np
 import torch
@@ -94,7 +96,11 @@ def check_chance_accuracy(answer, *, labels: torch.Tensor | np.ndarray) -> Check
 
 @self_check
 def check_predictions_scale_invariant(
-    predict: Callable, *, model: torch.nn.Module, inputs: torch.Tensor, scales: tuple[float, ...] = (0.01, 0.5, 3.0)
+    predict: Callable[..., Any] | EllipsisType | None,
+    *,
+    model: torch.nn.Module,
+    inputs: torch.Tensor,
+    scales: tuple[float, ...] = (0.01, 0.5, 3.0),
 ) -> CheckResult:
     """Chapter 1, exercise 3: ``predict(model, inputs)`` must return class indices, and a bias-free
     ReLU network's predictions must not change when each layer is multiplied by ``c > 0``.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from types import EllipsisType
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,7 +25,9 @@ _FLOAT32_HINT = "Optimal errors are tiny; use float64."
 
 
 @self_check
-def check_subset_sum_solver(solver: Callable, *, n: int = 10, instances: int = 20, seed: int = 0) -> CheckResult:
+def check_subset_sum_solver(
+    solver: Callable[..., Any] | EllipsisType | None, *, n: int = 10, instances: int = 20, seed: int = 0
+) -> CheckResult:
     """Chapter 2, exercise 1: ``solver(x, z)`` must return ``(error, mask)``, the optimum of
     min over S ⊆ {1..n} of |z − Σ_{i∈S} x_i| and a bool mask of an optimal S.
 
@@ -157,7 +161,7 @@ def check_success_threshold(answer, *, coefficients, eps: float) -> CheckResult:
         np.asarray(coefficients.cpu() if isinstance(coefficients, torch.Tensor) else coefficients), dtype=torch.float64
     )
     draws, n_max = x.shape
-    success = []  # success[n - 1] = fraction of draws whose first n coefficients succeed
+    success: list[float] = []  # success[n - 1] = fraction of draws whose first n coefficients succeed
     while len(success) < n_max and (not success or success[-1] < 1 - eps - 1e-12):
         n = len(success) + 1
         success.append(float((worst_case_error(x[:, :n], device="cpu") <= eps).double().mean()))

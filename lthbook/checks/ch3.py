@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from types import EllipsisType
+from typing import Any
 
 import numpy as np
 import torch
@@ -26,7 +28,9 @@ __all__ = [
 
 
 @self_check
-def check_relu_identity(linear_from_relus: Callable, *, samples: int = 1000, seed: int = 0) -> CheckResult:
+def check_relu_identity(
+    linear_from_relus: Callable[..., Any] | EllipsisType | None, *, samples: int = 1000, seed: int = 0
+) -> CheckResult:
     """Chapter 3, exercise 1: ``linear_from_relus(w, x)`` must return σ(w·x) − σ(−w·x) = w·x.
 
     It is called on float64 tensors w, x of shape ``(samples,)``, i.i.d. U[−2, 2] (NumPy seed
@@ -86,7 +90,9 @@ def check_relu_identity(linear_from_relus: Callable, *, samples: int = 1000, see
 
 
 @self_check
-def check_gadget_pruning(prune: Callable, *, max_n: int = 4, gadgets_per_n: int = 5, seed: int = 0) -> CheckResult:
+def check_gadget_pruning(
+    prune: Callable[..., Any] | EllipsisType | None, *, max_n: int = 4, gadgets_per_n: int = 5, seed: int = 0
+) -> CheckResult:
     """Chapter 3, exercise 2: ``prune(u, v, w)`` must return the kept hidden units of an optimally
     pruned weight gadget g_S(x) = Σ_{k∈S} v_k σ(u_k x), as a bool tensor of shape ``(2n,)``.
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from types import EllipsisType
+from typing import Any
 
 import torch
 
@@ -87,7 +89,8 @@ def check_kept_fraction(answer, *, replacement) -> CheckResult:
     kept = replacement.total_kept
     n = int(replacement.num_coefficients)
     truth = kept / replacement.total_coefficients
-    paper_kept = PAPER_EXPERIMENT1["kept_coefficients"]
+    paper_kept, paper_total = PAPER_EXPERIMENT1["kept_coefficients"], PAPER_EXPERIMENT1["total_coefficients"]
+    assert isinstance(paper_kept, int) and isinstance(paper_total, int)  # the constants of experiments.py
     return expect(
         value,
         truth,
@@ -101,7 +104,7 @@ def check_kept_fraction(answer, *, replacement) -> CheckResult:
             (1 - truth, "That is the fraction pruned; the question asks for the fraction kept."),
             (
                 # the paper's "3.73M" kept of 8,337,000 (8.34M rounded)
-                {paper_kept / 8.34e6, paper_kept / PAPER_EXPERIMENT1["total_coefficients"]},
+                {paper_kept / 8.34e6, paper_kept / paper_total},
                 "That is the paper's ratio; compute ours from replacement.kept.",
             ),
         ],
@@ -111,7 +114,12 @@ def check_kept_fraction(answer, *, replacement) -> CheckResult:
 
 @self_check
 def check_approximated_accuracy(
-    function: Callable, *, model: torch.nn.Module, replacements, X: torch.Tensor, y: torch.Tensor
+    function: Callable[..., Any] | EllipsisType | None,
+    *,
+    model: torch.nn.Sequential,
+    replacements,
+    X: torch.Tensor,
+    y: torch.Tensor,
 ) -> CheckResult:
     """Chapter 6, exercise 3: ``function(model, replacement, X, y)`` must return the test accuracy of
     the approximated network, the copy of ``model`` whose weights are the replacement's Ŵ_i.
