@@ -1080,7 +1080,7 @@ def failure_experiment(
     ns = tuple(check_int(f"ns[{k}]", n, low=1) for k, n in enumerate(ns))
     trials = check_int("trials", trials, low=1)
     eps = check_float("eps", eps, low=0.0, low_inclusive=False)
-    generator = check_generator(generator, cpu_only=True)
+    check_generator(generator, cpu_only=True)
     eps_prime, _ = per_instance_budget(eps, delta, widths=widths)
     instances = 2 * widths[0] * widths[1] + sum(a * b for a, b in zip(widths[1:-1], widths[2:]))
     cert_fails, proof_fails, instance_rate = [], [], []
@@ -1090,7 +1090,9 @@ def failure_experiment(
             network = RandomNetwork.sample(widths, n, generator=generator, device=device)
             target = random_target(widths, generator=generator, device=device)
             ticket = prune_to(network, target)  # the theorem's construction, no cap
-            halves = [ticket.negative_residuals[0], *ticket.positive_residuals]
+            first_negative = ticket.negative_residuals[0]
+            assert first_negative is not None  # layer 1 always builds both halves (prune_to)
+            halves = [first_negative, *ticket.positive_residuals]
             residuals = torch.cat([r.flatten() for r in halves]).abs()
             if residuals.numel() != instances:
                 raise RuntimeError(f"expected {instances} SubsetSum instances, found {residuals.numel()}")
