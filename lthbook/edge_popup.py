@@ -494,8 +494,9 @@ class SupermaskLinear(_Supermasked):
         linear = linear.to(device=self.weight.device, dtype=self.weight.dtype)
         with torch.no_grad():
             linear.weight.copy_(self.effective_weight())
-            if self.bias is not None:
-                linear.bias.copy_(self.effective_bias())
+            bias = self.effective_bias()  # None exactly when self.bias is None
+            if bias is not None:
+                linear.bias.copy_(bias)
         return linear
 
     def extra_repr(self) -> str:
@@ -958,6 +959,7 @@ def train(
     X_train, y_train = data.X_train.to(device), data.y_train.to(device)
     n_train = X_train.shape[0]
     steps_per_epoch = math.ceil(n_train / batch_size)
+    opt: torch.optim.Optimizer
     if optimizer == "sgd":
         opt = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     else:
