@@ -1283,11 +1283,15 @@ def _pairwise_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         rows, cols = cols, rows
     if cols != 2:
         return _networks.spectral_norm(x[:, None] - y[None])
+    p: torch.Tensor | float
+    s: torch.Tensor | float
+    t: torch.Tensor | float
     p = s = t = 0.0
     for i in range(rows):
         first = x[:, None, i, 0] - y[None, :, i, 0]
         second = x[:, None, i, 1] - y[None, :, i, 1]
         p, s, t = p + first * first, s + second * second, t + first * second
+    assert isinstance(p, torch.Tensor)  # rows ≥ 1: the loop ran
     return torch.sqrt((p + s) / 2 + torch.sqrt(((p - s) / 2) ** 2 + t * t))
 
 
