@@ -1,7 +1,11 @@
 """Benchmark of lthbook.subset_sum.solve against brute force, HiGHS (MILP) and OR-Tools CP-SAT.
 
-    python benchmarks/subset_sum.py            # full run, also writes benchmarks/results/subset_sum.txt
+    python benchmarks/subset_sum.py            # full run, also writes benchmarks/results/subset_sum.{txt,json}
     python benchmarks/subset_sum.py --quick    # a smaller run that only prints
+
+The table goes to the terminal and to ``subset_sum.txt``; the same numbers, as records, go to
+``subset_sum.json``, which chapter 2 reads with ``lthbook.experiments.read_subset_sum_results``
+(its docstring states the schema).
 
 First the paper's Experiment 1 at its own scale: 397,000 instances at n = 21 with targets
 uniform on the trained MLP's weight range [−0.464, 0.541], once with product-law coefficients
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import json
 import math
 import os
 import platform
@@ -62,7 +67,12 @@ PAPER_WEIGHT_RANGE = (-0.464, 0.541)  # the trained MLP's weights: Experiment 1'
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer instances; prints only")
-    parser.add_argument("--output", type=Path, default=None, help=f"also write here (default {RESULTS} for a full run)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"also write the table here and its records beside it, suffix .json (default {RESULTS} for a full run)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     output = args.output if args.output is not None else (None if args.quick else RESULTS)
@@ -70,36 +80,60 @@ def main() -> None:
     scale = 10 if args.quick else 1
     reference_instances = 2 if args.quick else REFERENCE_INSTANCES
 
-    header(report)
+    record = header(report)
+    record["settings"]["reference_instances"] = reference_instances
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    paper_scale(report, devices)  # the headline first, while the machine is as quiet as at the start
+    record["paper_scale"] = paper_scale(report, devices)  # the headline first, while the machine is quiet
     report.line()
     report.line(
         f"{'n':>3} {'method':<16} {'instances':>9} {'seconds':>9} {'inst/s':>11} {'µs/inst':>11} "
         f"{'× solve':>9}  agrees with solve (common sample of {reference_instances})"
     )
-    for n in SIZES:
-        bench_one_size(report, n, devices, scale, reference_instances)
-    report.line(f"load average at the end: {load()}; total benchmark time {time.perf_counter() - started:.0f} s")
+    record["sizes"] = [bench_one_size(report, n, devices, scale, reference_instances) for n in SIZES]
+    record["load_average_end"] = load()
+    record["total_seconds"] = time.perf_counter() - started
+    report.line(
+        f"load average at the end: {record['load_average_end']}; total benchmark time {record['total_seconds']:.0f} s"
+    )
     report.close()
+    if output is not None:
+        output.with_suffix(".json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+        print(f"records written to {output.with_suffix('.json')}")
 
 
-def header(report: Report) -> None:
+def header(report: Report) -> dict:
+    """Print the header; return the results record without its measurements (the JSON's top level)."""
+    record = {
+        "description": "SubsetSum benchmark (chapter 2), written by benchmarks/subset_sum.py",
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "load_average_start": load(),
+        "machine": f"{cpu_model()}, {os.cpu_count()} logical cores, torch threads {torch.get_num_threads()}",
+    }
     report.line("SubsetSum benchmark: lthbook.subset_sum.solve against exact references")
-    report.line(f"date: {datetime.datetime.now().isoformat(timespec='seconds')}; load average at start: {load()}")
-    report.line(f"machine: {cpu_model()}, {os.cpu_count()} logical cores, torch threads {torch.get_num_threads()}")
+    report.line(f"date: {record['date']}; load average at start: {record['load_average_start']}")
+    report.line(f"machine: {record['machine']}")
     if torch.cuda.is_available():
         report.line(f"GPU: {torch.cuda.get_device_name(0)}")
     versions = (
         f"python {platform.python_version()}, torch {torch.__version__}, numpy {np.__version__}, "
         f"scipy {scipy.__version__}"
     )
-    report.line(f"versions: {versions}, ortools {ortools_version() or 'not installed'}")
+    record["versions"] = f"{versions}, ortools {ortools_version() or 'not installed'}"
+    report.line(f"versions: {record['versions']}")
     report.line(
         f"instances: per-instance coefficients of the product law, targets U{list(PAPER_WEIGHT_RANGE)}; "
         f"HiGHS and CP-SAT: {TIME_LIMIT:g} s limit per instance; agreement: |Δerror| <= {AGREEMENT_TOLERANCE:g}"
     )
     report.line()
+    record["gpu"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    record["settings"] = {
+        "weight_range": list(PAPER_WEIGHT_RANGE),
+        "time_limit": TIME_LIMIT,
+        "agreement_tolerance": AGREEMENT_TOLERANCE,
+        "solve_repeats": SOLVE_REPEATS,
+    }
+    record["paper"] = {"instances": PAPER_INSTANCES, "n": PAPER_N, "seconds": PAPER_SECONDS, "cores": PAPER_CORES}
+    return record
 
 
 def ortools_version() -> str | None:
@@ -128,7 +162,8 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - started
 
 
-def bench_one_size(report: Report, n: int, devices: list[str], scale: int, reference_instances: int) -> None:
+def bench_one_size(report: Report, n: int, devices: list[str], scale: int, reference_instances: int) -> dict:
+    """Time every method at ``n``; print its rows and return them as a record of the JSON's ``sizes``."""
     x, z = draw(SOLVE_INSTANCES[n] // scale, n, seed=n, target_range=PAPER_WEIGHT_RANGE)
     sample_x, sample_z = x[:reference_instances], z[:reference_instances]
     reference = subset_sum.solve(sample_x, sample_z, device="cpu").error
@@ -178,13 +213,30 @@ def bench_one_size(report: Report, n: int, devices: list[str], scale: int, refer
 
     solve_per_instance = rows[0][2] / rows[0][1]
     everyone = True
+    records = []
     for method, count, seconds, errors, proven, note in rows:
         per_instance = seconds / count
         if method == "solve (cpu)":
             verdict = "(reference)"
+            agrees, checked, agreeing = None, None, None
         else:
             agrees, verdict = agreement(errors, reference, proven)
             everyone &= agrees
+            checked = int(proven.sum())
+            agreeing = int(((errors.double() - reference).abs()[proven] <= AGREEMENT_TOLERANCE).sum())
+        records.append(
+            {
+                "method": method,
+                "instances": count,
+                "seconds": seconds,
+                "microseconds_per_instance": per_instance * 1e6,
+                "times_solve": per_instance / solve_per_instance,
+                "agrees": agrees,
+                "proven": checked,
+                "agreeing": agreeing,
+                "verdict": verdict + note,
+            }
+        )
         report.line(
             f"{n:>3} {method:<16} {count:>9,} {seconds:>9.3f} {count / seconds:>11,.0f} "
             f"{per_instance * 1e6:>11,.1f} {per_instance / solve_per_instance:>9,.0f}  {verdict}{note}"
@@ -194,6 +246,7 @@ def bench_one_size(report: Report, n: int, devices: list[str], scale: int, refer
         f"optimal errors of the sample: {', '.join(f'{e:.2e}' for e in reference.tolist())}"
     )
     report.line()
+    return {"n": n, "rows": records, "all_agree": everyone, "optimal_errors": reference.tolist()}
 
 
 def agreement(errors: torch.Tensor, reference: torch.Tensor, proven: torch.Tensor) -> tuple[bool, str]:
@@ -251,8 +304,9 @@ def cp_sat(x: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, list[str]]:
     return torch.tensor(errors, dtype=torch.float64), statuses
 
 
-def paper_scale(report: Report, devices: list[str]) -> None:
-    """Experiment 1 at its size: 397,000 instances at n = 21, once per coefficient law."""
+def paper_scale(report: Report, devices: list[str]) -> list[dict]:
+    """Experiment 1 at its size: 397,000 instances at n = 21, once per coefficient law (one record each)."""
+    records = []
     report.line(
         f"Paper scale (Experiment 1): {PAPER_INSTANCES:,} instances at n = {PAPER_N}, per-instance coefficients, "
         f"targets U{list(PAPER_WEIGHT_RANGE)} (the range of the trained MLP's weights)"
@@ -273,16 +327,32 @@ def paper_scale(report: Report, devices: list[str]) -> None:
             cpu_seconds = time.process_time() - cpu_started
             error = solution.error.cpu()
             cores = os.cpu_count() or 1
+            load_now = load()
             report.line(
                 f"  solve ({device}), {name}: {seconds:.2f} s wall ({cpu_seconds:.1f} s CPU), "
                 f"{PAPER_INSTANCES / seconds:,.0f} instances/s, {seconds / PAPER_INSTANCES * 1e6:.1f} µs/instance; "
                 f"{PAPER_SECONDS / seconds:,.0f}× faster than the paper in wall time, "
-                f"{PAPER_SECONDS * PAPER_CORES / (seconds * cores):,.0f}× per CPU core; load average now {load()}"
+                f"{PAPER_SECONDS * PAPER_CORES / (seconds * cores):,.0f}× per CPU core; load average now {load_now}"
             )
             report.line(
                 f"      errors: median {error.median():.2e}, max {error.max():.2e}; "
                 f"{int((error <= 0.01).sum()):,} of {PAPER_INSTANCES:,} within ε = 0.01"
             )
+            records.append(
+                {
+                    "law": name,
+                    "device": device,
+                    "instances": PAPER_INSTANCES,
+                    "seconds": seconds,
+                    "cpu_seconds": cpu_seconds,
+                    "error_median": float(error.median()),
+                    "error_max": float(error.max()),
+                    "eps": 0.01,
+                    "within_eps": int((error <= 0.01).sum()),
+                    "load_average": load_now,
+                }
+            )
+    return records
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ __all__ = [
     "Experiment1Results",
     "write_experiment1_results",
     "read_experiment1_results",
+    "SubsetSumResults",
+    "read_subset_sum_results",
     "EXPERIMENT2_SWEEP",
     "EXPERIMENT2_NETS",
     "experiment2_plan",
@@ -854,6 +856,136 @@ def read_experiment1_results(path: str | Path) -> Experiment1Results:
         machine=data["machine"],
         date=data["date"],
         threads=int(data["threads"]),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# The SubsetSum benchmark (chapter 2): benchmarks/results/subset_sum.json, read back
+# ----------------------------------------------------------------------------------------
+
+_SUBSET_SUM_KEYS = ("date", "machine", "versions", "load_average_start", "paper", "paper_scale", "sizes")
+_SUBSET_SUM_PAPER_KEYS = ("instances", "n", "seconds", "cores")
+_SUBSET_SUM_RUN_KEYS = ("law", "device", "instances", "seconds", "cpu_seconds", "error_median", "error_max", "eps")
+_SUBSET_SUM_ROW_KEYS = ("method", "instances", "seconds", "microseconds_per_instance", "times_solve", "agrees")
+
+
+@dataclass(frozen=True)
+class SubsetSumResults:
+    """The results file of ``benchmarks/subset_sum.py``, read back by :func:`read_subset_sum_results`.
+
+    Attributes:
+        date, machine, versions, load_average_start: when and where the benchmark ran.
+        paper: the paper's Experiment 1 (``instances``, ``n``, ``seconds``, ``cores``).
+        paper_scale: one record per coefficient law and device, as in the file.
+        sizes: one record per n, as in the file (``n``, ``rows``, ``all_agree``, ...).
+        source: how the file was made (the benchmark's own run, or a conversion it names).
+    """
+
+    date: str
+    machine: str
+    versions: str
+    load_average_start: str
+    paper: dict
+    paper_scale: list
+    sizes: list
+    source: str
+
+    def headline(self, law: str = "product law a·b", device: str = "cpu") -> dict:
+        """The paper-scale record of ``law`` on ``device`` (``KeyError`` if the run has none)."""
+        for run in self.paper_scale:
+            if run["law"] == law and run["device"] == device:
+                return run
+        raise KeyError(f"no paper-scale run for law {law!r} on device {device!r}")
+
+    def table(self) -> Table:
+        """The timings as a table: n, method, instances, µs per instance, × solve, agreement.
+
+        The caption names the date, the load at the start and the machine: the timings are theirs.
+        """
+        rows = [
+            [
+                str(size["n"]),
+                row["method"],
+                f"{row['instances']:,}",
+                f"{row['microseconds_per_instance']:,.1f}",
+                f"{row['times_solve']:,.0f}",
+                "(reference)" if row["agrees"] is None else ("yes" if row["agrees"] else "NO"),
+            ]
+            for size in self.sizes
+            for row in size["rows"]
+        ]
+        caption = f"date: {self.date}; load average at start: {self.load_average_start}; machine: {self.machine}"
+        return Table(["n", "method", "instances", "µs/instance", "× solve", "agrees"], rows, caption=caption)
+
+
+def read_subset_sum_results(path: str | Path) -> SubsetSumResults:
+    """Read ``benchmarks/results/subset_sum.json``, what ``benchmarks/subset_sum.py`` writes; check it.
+
+    Chapter 2 (``chapters/02_random_subset_sum.ipynb``, "How fast is exact solving?") prints its
+    table and headline. The schema, one JSON object:
+
+    * ``date`` (ISO 8601, local time of the run), ``machine`` (CPU, logical cores, torch threads),
+      ``versions`` (Python and libraries), ``load_average_start`` and ``load_average_end`` (strings,
+      the 1-minute load average), ``total_seconds``, ``gpu`` (name or null), ``settings``
+      (``weight_range``, ``time_limit``, ``agreement_tolerance``, ``solve_repeats``,
+      ``reference_instances``), optional ``source`` (how the file was made when not by the run itself);
+    * ``paper``: ``instances`` (397,000), ``n`` (21), ``seconds`` (Gurobi's wall time), ``cores``;
+    * ``paper_scale``: a list, one record per coefficient law and device, with ``law``, ``device``,
+      ``instances``, ``seconds`` (wall), ``cpu_seconds``, ``error_median``, ``error_max``, ``eps``,
+      ``within_eps`` (how many instances have error <= eps) and ``load_average``;
+    * ``sizes``: a list, one record per n, with ``n``, ``all_agree`` (every exact method matched
+      solve's errors where it proved optimality), ``optimal_errors`` (solve's errors on the common
+      sample) and ``rows``: per method ``method``, ``instances``, ``seconds``,
+      ``microseconds_per_instance``, ``times_solve`` (its time per instance over solve's on the CPU),
+      ``agrees`` (null for solve on the CPU, the reference; else true or false), ``proven`` and
+      ``agreeing`` (how many sample instances it proved optimal, and of those matched solve's error)
+      and ``verdict`` (the printed agreement column).
+
+    Raises:
+        TypeError: ``path`` is not a str or pathlib.Path.
+        FileNotFoundError: no such file (Colab installs the package without ``benchmarks/``).
+        ValueError: a record lacks a key, a count or time is not positive, ``within_eps`` exceeds
+            the instances, or a table lacks solve's reference row.
+    """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or pathlib.Path; got {type(path).__name__}")
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("the results file must hold one JSON object")
+    for key in _SUBSET_SUM_KEYS:
+        if key not in data:
+            raise ValueError(f"the results file lacks {key!r}")
+    missing = [key for key in _SUBSET_SUM_PAPER_KEYS if key not in data["paper"]]
+    if missing:
+        raise ValueError(f"the results file's 'paper' lacks {missing}")
+    for run in data["paper_scale"]:
+        missing = [key for key in (*_SUBSET_SUM_RUN_KEYS, "within_eps") if key not in run]
+        if missing:
+            raise ValueError(f"a paper_scale record lacks {missing}")
+        if not run["seconds"] > 0 or not run["instances"] > 0:
+            raise ValueError(f"paper_scale {run['law']!r} ({run['device']}): seconds and instances must be > 0")
+        if not 0 <= run["within_eps"] <= run["instances"]:
+            raise ValueError(f"paper_scale {run['law']!r} ({run['device']}): within_eps outside [0, instances]")
+    for size in data["sizes"]:
+        if "n" not in size or "rows" not in size:
+            raise ValueError("a sizes record lacks 'n' or 'rows'")
+        for row in size["rows"]:
+            missing = [key for key in _SUBSET_SUM_ROW_KEYS if key not in row]
+            if missing:
+                raise ValueError(f"n = {size['n']}: a row lacks {missing}")
+            if not (row["instances"] > 0 and row["seconds"] > 0 and row["microseconds_per_instance"] > 0):
+                raise ValueError(f"n = {size['n']}, {row['method']}: instances and times must be > 0")
+        if not any(row["agrees"] is None for row in size["rows"]):
+            raise ValueError(f"n = {size['n']}: no reference row (agrees null) for solve")
+    return SubsetSumResults(
+        date=str(data["date"]),
+        machine=str(data["machine"]),
+        versions=str(data["versions"]),
+        load_average_start=str(data["load_average_start"]),
+        paper=dict(data["paper"]),
+        paper_scale=list(data["paper_scale"]),
+        sizes=list(data["sizes"]),
+        source=str(data.get("source", "benchmarks/subset_sum.py, this run")),
     )
 
 

@@ -448,3 +448,62 @@ def test_plan_missing_status_table_gaps_and_convergence():
     assert ex.experiment2_convergence(results) == [(20, 0.8)]
     with pytest.raises(TypeError, match="results"):
         ex.experiment2_missing([])
+
+
+def test_the_committed_subset_sum_benchmark_is_the_run_its_text_prints():
+    from pathlib import Path
+
+    results_dir = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+    results = ex.read_subset_sum_results(results_dir / "subset_sum.json")
+    text = (results_dir / "subset_sum.txt").read_text(encoding="utf-8")
+    assert f"date: {results.date}; load average at start: {results.load_average_start}" in text
+    assert results.paper == {"instances": 397_000, "n": 21, "seconds": 77_266.0, "cores": 36}
+    headline = results.headline()
+    assert (headline["seconds"], headline["within_eps"], headline["eps"]) == (9.12, 396_812, 0.01)
+    assert f"{headline['within_eps']:,} of 397,000 within ε = 0.01" in text
+    assert [size["n"] for size in results.sizes] == [12, 16, 20, 21, 24]
+    table = results.table()
+    assert len(table.cells) == sum(len(size["rows"]) for size in results.sizes) == 19
+    # every row of the table is a line of the text file: same method, count and µs per instance
+    for n, method, count, microseconds, times, agrees in table.cells:
+        line = next(line for line in text.splitlines() if line.startswith(f"{n:>3} {method:<16} {count:>9} "))
+        assert f" {microseconds:>11} {times:>9}  " in line
+        assert line.split("  ")[-1].startswith("(reference)" if agrees == "(reference)" else agrees)
+    with pytest.raises(KeyError, match="no paper-scale run"):
+        results.headline(device="cuda")
+
+
+def test_subset_sum_results_file_errors(tmp_path):
+    with pytest.raises(TypeError, match="path"):
+        ex.read_subset_sum_results(3)
+    with pytest.raises(FileNotFoundError):
+        ex.read_subset_sum_results(tmp_path / "missing.json")
+    run = {"law": "product", "device": "cpu", "instances": 10, "seconds": 1.0, "cpu_seconds": 1.0,
+           "error_median": 1e-6, "error_max": 0.1, "eps": 0.01, "within_eps": 9, "load_average": "1.00"}  # fmt: skip
+    row = {"method": "solve (cpu)", "instances": 10, "seconds": 1.0, "microseconds_per_instance": 1e5,
+           "times_solve": 1.0, "agrees": None}  # fmt: skip
+    good = {"date": "d", "machine": "m", "versions": "v", "load_average_start": "1.00",
+            "paper": {"instances": 10, "n": 3, "seconds": 5.0, "cores": 1},
+            "paper_scale": [run], "sizes": [{"n": 3, "rows": [row]}]}  # fmt: skip
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(good))
+    back = ex.read_subset_sum_results(path)
+    assert back.headline("product")["within_eps"] == 9 and back.table().cells == [
+        ["3", "solve (cpu)", "10", "100,000.0", "1", "(reference)"]
+    ]
+    assert back.source == "benchmarks/subset_sum.py, this run"
+    for change, message in (
+        ({"sizes": None}, None),
+        ({"paper": {"n": 3}}, "paper"),
+        ({"paper_scale": [{**run, "within_eps": 11}]}, "within_eps"),
+        ({"paper_scale": [{**run, "seconds": 0.0}]}, "seconds"),
+        ({"sizes": [{"n": 3, "rows": [{**row, "agrees": True}]}]}, "reference"),
+        ({"sizes": [{"n": 3, "rows": [{"method": "x"}]}]}, "lacks"),
+        ({"sizes": [{"n": 3, "rows": [{**row, "instances": 0}]}]}, "instances"),
+    ):
+        bad = {**good, **change}
+        if message is None:
+            del bad["sizes"]
+        path.write_text(json.dumps(bad))
+        with pytest.raises(ValueError, match=message or "sizes"):
+            ex.read_subset_sum_results(path)
