@@ -173,16 +173,17 @@ def test_sampled_below_certified_below_eps_at_the_sizing_rule(widths, eps, delta
     assert certificate.bound <= largest * size.amplification * (1 + 1e-9)
 
 
-def _balanced_reference(coefficients: list[float], limit: int) -> list[int]:
-    """The first candidates in index order, signs balanced (prune_to's cap), written out plainly."""
-    positive = [k for k, x in enumerate(coefficients) if x >= 0]
-    negative = [k for k, x in enumerate(coefficients) if x < 0]
+def _balanced_reference(coefficients: list[float], limit: int, largest_first: bool) -> list[int]:
+    """The first candidates (by decreasing size, or in index order), signs balanced as prune_to's cap."""
+    by_size = sorted(range(len(coefficients)), key=lambda k: -abs(coefficients[k]) if largest_first else k)
+    positive = [k for k in by_size if coefficients[k] >= 0]
+    negative = [k for k in by_size if coefficients[k] < 0]
     take_negative = min(len(negative), max(limit // 2, limit - len(positive)))
     take_positive = min(len(positive), limit - take_negative)
     return sorted(positive[:take_positive] + negative[:take_negative])
 
 
-def test_the_cap_solves_each_instance_exactly_over_its_first_balanced_candidates():
+def test_the_cap_solves_each_instance_exactly_over_its_balanced_candidates():
     widths, n, rho, cap = (2, 2, 2), 6, 11, 5
     network = ShallowNetwork.sample(widths, n, rho, generator=generator(20), device=CPU)
     target = construction.random_target(widths, generator=generator(21), device=CPU)
@@ -198,7 +199,7 @@ def test_the_cap_solves_each_instance_exactly_over_its_first_balanced_candidates
             for half, sign in enumerate((1.0, -1.0)):
                 eligible = torch.nonzero(a * sign > 0).flatten()
                 coefficients = second[row, units[eligible]] * a[eligible].abs()
-                chosen = _balanced_reference(coefficients.tolist(), cap)
+                chosen = _balanced_reference(coefficients.tolist(), cap, largest_first=True)
                 assert len(chosen) == min(cap, len(eligible))
                 goal = sign * replicated[row, j]
                 best = float(brute_force(coefficients[chosen], goal, device=CPU).error[0])
@@ -209,7 +210,7 @@ def test_the_cap_solves_each_instance_exactly_over_its_first_balanced_candidates
     for row in range(third.shape[0]):
         for j in range(2):
             coefficients = third[row, j * rho : (j + 1) * rho]
-            chosen = _balanced_reference(coefficients.tolist(), cap)
+            chosen = _balanced_reference(coefficients.tolist(), cap, largest_first=False)
             assert len(chosen) == cap
             best = float(brute_force(coefficients[chosen], target[1][row, j], device=CPU).error[0])
             assert abs(float(pruned.residuals[1][row, j].abs()) - best) <= 1e-12
