@@ -263,6 +263,7 @@ def seek(
     weight_decay = check_float("weight_decay", weight_decay, low=0.0)
     seed = check_int("seed", seed, low=0)
     goal = labels if labels is not None else target_outputs
+    assert goal is not None  # exactly one of the two is given (checked above)
     if goal.shape[0] != inputs.shape[0]:
         raise ValueError(
             f"inputs and labels/target_outputs must have the same rows; got {inputs.shape[0]} and {goal.shape[0]}"
@@ -271,6 +272,7 @@ def seek(
         scale = float(target_outputs.pow(2).mean()) or 1.0  # the loss is relative: scale-free
     trainable = [p for p in model.parameters() if p.requires_grad]
     steps_per_epoch = math.ceil(inputs.shape[0] / batch_size)
+    opt: torch.optim.Optimizer
     if optimizer == "sgd":
         opt = torch.optim.SGD(trainable, lr=lr, momentum=momentum, weight_decay=weight_decay)
     else:
@@ -288,6 +290,7 @@ def seek(
             if labels is not None:
                 loss = F.cross_entropy(out, labels[batch])
             else:
+                assert target_outputs is not None  # labels is None, so target_outputs is given
                 loss = F.mse_loss(out, target_outputs[batch]) / scale
             opt.zero_grad(set_to_none=True)
             loss.backward()
