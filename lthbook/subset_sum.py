@@ -231,10 +231,10 @@ def subset_value(coefficients: ArrayLike, mask: ArrayLike) -> torch.Tensor:
             f"mask must have shape (n,) or (B, n) with n = {x.shape[-1]} matching coefficients; got {tuple(mask.shape)}"
         )
     try:
-        x, mask = torch.broadcast_tensors(x, mask)
+        x, broadcast_mask = torch.broadcast_tensors(x, mask)
     except RuntimeError as err:
         raise ValueError(f"mask {tuple(mask.shape)} and coefficients {tuple(x.shape)} do not broadcast") from err
-    return _ordered_sum(x, mask)
+    return _ordered_sum(x, broadcast_mask)
 
 
 def solve(
@@ -305,8 +305,8 @@ def solve(
         half = n // 2
         if use_numpy:
             chunk_rows = max(1, min(_NUMPY_CHUNK_BYTES, budget) // per_instance)
-            index_a, index_b = _mitm_numpy(grid_x.numpy(), grid_z.numpy(), half, chunk_rows, budget)
-            index_a, index_b = torch.from_numpy(index_a), torch.from_numpy(index_b)
+            numpy_a, numpy_b = _mitm_numpy(grid_x.numpy(), grid_z.numpy(), half, chunk_rows, budget)
+            index_a, index_b = torch.from_numpy(numpy_a), torch.from_numpy(numpy_b)
         else:
             index_a, index_b = _mitm_torch(grid_x, grid_z, half, max(1, budget // per_instance))
         mask = torch.cat([_index_to_mask(index_a, half), _index_to_mask(index_b, n - half)], dim=1)
