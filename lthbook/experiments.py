@@ -37,6 +37,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -91,7 +92,7 @@ __all__ = [
 ]
 
 #: The paper's Experiment 1, as reported in its official repository (paper-brief §7).
-PAPER_EXPERIMENT1 = {
+PAPER_EXPERIMENT1: dict[str, Any] = {
     "architecture": (784, 500, 10),
     "num_weights": 397_000,
     "n": 21,
@@ -317,6 +318,9 @@ class OneInputLinear(nn.Module):
         in_features: the input width.
     """
 
+    source: torch.Tensor  # buffers (registered in __init__), typed for the type checker
+    weight: torch.Tensor
+
     def __init__(self, source: torch.Tensor, weight: torch.Tensor, in_features: int) -> None:
         super().__init__()
         in_features = check_int("in_features", in_features, low=1)
@@ -414,7 +418,7 @@ def compact_pruned_network(
 #: epochs** (selected on the test set; not final-epoch figures, and not read off the paper's
 #: plots); and the trained dense baselines (50 epochs). ``benchmarks/experiment2.py`` reports
 #: final-epoch accuracies instead: say so wherever the two are compared.
-PAPER_EXPERIMENT2 = {
+PAPER_EXPERIMENT2: dict[str, Any] = {
     "epochs": 50,
     "points_are": "best test accuracy over the official raw runs of 30-150 epochs",
     "baselines": {"fc2": 0.9860, "fc4": 0.9881, "lenet5": 0.9844},
@@ -1007,7 +1011,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, title: str, 
 #: ``CONVERGENCE``; ``tests/test_experiment2.py`` checks that both agree): per network the kept
 #: fractions run with seed 0, the kept fraction run with three seeds, and the configuration also
 #: run at 2× and 4× the epochs.
-EXPERIMENT2_SWEEP = {
+EXPERIMENT2_SWEEP: dict[str, Any] = {
     "nets": {
         "fc2": (0.5, 0.25, 0.1, 0.05, 0.01),
         "fc4": (0.5, 0.1, 0.01),
@@ -1158,7 +1162,7 @@ def experiment2_gaps(results: dict, *, epochs: int | None = None) -> Table:
         means = {s: dict(zip(curves[s].keep_fractions, curves[s].mean_accuracy)) for s in EXPERIMENT2_STRUCTURES}
         for keep in sorted(set.intersection(*(set(m) for m in means.values())), reverse=True):
             acc = {s: means[s][keep] for s in EXPERIMENT2_STRUCTURES}
-            order = " > ".join(_SHORT[s] for s in sorted(acc, key=acc.get, reverse=True))
+            order = " > ".join(_SHORT[s] for s in sorted(acc, key=lambda structure: acc[structure], reverse=True))
             rows.append(
                 [
                     name,
@@ -1384,7 +1388,9 @@ def run_small_experiment2(
     from tqdm.auto import tqdm
 
     wide = matched_wide_hidden(widths, redundancy=redundancy)
-    settings = dict(epochs=epochs, lr=0.1, batch_size=64, optimizer="sgd", momentum=0.9, weight_decay=5e-4, cosine=True)
+    settings: dict[str, Any] = dict(
+        epochs=epochs, lr=0.1, batch_size=64, optimizer="sgd", momentum=0.9, weight_decay=5e-4, cosine=True
+    )
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     runs: dict[str, list[dict]] = {structure: [] for structure in EXPERIMENT2_STRUCTURES}
@@ -1397,7 +1403,8 @@ def run_small_experiment2(
                 )  # fmt: skip
                 history = edge_popup.train(net, data, **settings, device=device, seed=seed, progress=False)
                 pixels, negative = edge_popup.first_layer_census(net)
-                left = sum(int(m.mask().sum()) for m in net.modules() if hasattr(m, "mask"))
+                masked = (edge_popup.SupermaskLinear, edge_popup.SupermaskBlockExpand)  # the modules with mask()
+                left = sum(int(m.mask().sum()) for m in net.modules() if isinstance(m, masked))
                 runs[structure].append(
                     dict(keep=keep, accuracy=history.final_test_accuracy, pixels=pixels, negative=negative,
                          size=edge_popup.count_weights(net), left=left)
