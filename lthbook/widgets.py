@@ -170,7 +170,7 @@ def subset_sum_explorer(*, n: int = 12, law: str = "uniform", target: float = 0.
         An ``ipywidgets.VBox``: a row of controls (``n``, ``law``), a row (``target z``,
         ``seed``), then an ``ipywidgets.Image`` holding the current picture as PNG.
     """
-    import ipywidgets as widgets
+    import ipywidgets as widgets  # type: ignore[import-untyped]  # ipywidgets ships no type information
 
     subset_sum_instance(n=n, law=law, target=target, seed=seed)  # check the arguments first
     style = {"description_width": "70px"}
@@ -262,8 +262,9 @@ def _draw_all_sums(ax: plt.Axes, instance: SubsetSumInstance, law: str) -> None:
         ax.set_ylabel("sums")
     else:
         counts, _, _ = ax.hist(
-            shown, bins=np.linspace(*view, 109), color=COLORS["random"], label="subset sums (histogram)"
+            shown, bins=np.linspace(*view, 109).tolist(), color=COLORS["random"], label="subset sums (histogram)"
         )
+        assert isinstance(counts, np.ndarray)  # one data set: one array of counts
         ax.set_ylim(0.0, 2.2 * max(counts.max(), 1.0))
         ax.set_ylabel("sums per bin")
     ax.axvspan(*instance.worst_gap, color=COLORS["accent"], alpha=0.35, linewidth=0)
@@ -480,7 +481,9 @@ def _draw_gadget_function(ax: plt.Axes, x: np.ndarray, target: np.ndarray, value
 
 
 def _draw_gadget_error(ax: plt.Axes, x: np.ndarray, difference: np.ndarray, pruned: WeightGadget) -> None:
-    r_pos, r_neg = float(pruned.positive_residual[0]), float(pruned.negative_residual[0])
+    negative = pruned.negative_residual
+    assert negative is not None  # weight_gadget_instance's gadget serves x in [-1, 1]: both halves
+    r_pos, r_neg = float(pruned.positive_residual[0]), float(negative[0])
     ax.plot(x, difference, color=COLORS["accent"], label="error $g_S(x) - w x$")
     ax.axhline(0.0, color="#666666", linewidth=0.8)
     ax.plot([1.0], [r_pos], "o", color=COLORS["accent"], label=f"x = 1: $r^+$ = {r_pos:+.2e}")
