@@ -23,14 +23,17 @@ import io
 import math
 import struct
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.rcsetup import cycler
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 
 __all__ = [
     "COLORS",
@@ -99,7 +102,7 @@ FIGURE_WIDTH_IN = 5.0
 _CYCLE = [COLORS["target"], COLORS["pruned"], COLORS["theory"], COLORS["trained"], COLORS["accent"], "#3d405b"]
 
 # Font sizes (points) of the figures drawn below: none under 10.5 pt (see the module docstring).
-_READABLE_RC = {
+_READABLE_RC: dict[RcKeyType, Any] = {
     "font.size": 10.5,
     "axes.titlesize": 11.5,
     "axes.labelsize": 10.5,
@@ -128,7 +131,7 @@ def use_style() -> None:
             "grid.alpha": 0.3,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.prop_cycle": mpl.cycler(color=_CYCLE),
+            "axes.prop_cycle": cycler(color=_CYCLE),
             "legend.frameon": False,
             "lines.linewidth": 2.0,
             "font.size": 10.5,
@@ -141,7 +144,11 @@ def theory_line_style() -> dict:
     return {"color": COLORS["theory"], "linestyle": "--", "linewidth": 1.8}
 
 
-def readable(function: Callable[..., Figure]) -> Callable[..., Figure]:
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def readable(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Decorator: draw the figure with the book's readable font sizes (none under 10.5 pt).
 
     The sizes hold only while ``function`` runs (``matplotlib.rc_context``), so chapters that
@@ -149,7 +156,7 @@ def readable(function: Callable[..., Figure]) -> Callable[..., Figure]:
     """
 
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with mpl.rc_context(_READABLE_RC):
             return function(*args, **kwargs)
 
@@ -203,7 +210,7 @@ def smallest_text_px(fig: Figure, shown_width_px: float = COLUMN_PX) -> float:
     if not (math.isfinite(shown_width_px) and shown_width_px > 0):
         raise ValueError(f"shown_width_px must be a finite number > 0; got {shown_width_px}")
     natural = natural_width_px(fig)  # also draws the figure, which fills in the tick labels
-    sizes = [text.get_fontsize() for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
+    sizes = [float(text.get_fontsize()) for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
     if not sizes:
         raise ValueError("the figure has no visible text")
     return min(sizes) * fig.dpi / 72 * min(1.0, shown_width_px / natural)
@@ -260,7 +267,7 @@ _ROADMAP_STEPS = (
 
 
 @readable
-def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
+def roadmap_figure(*, ax: plt.Axes | None = None) -> Figure | SubFigure:
     """Draw the road map of the proof, top to bottom: SubsetSum → ReLU trick → width
     construction → lower bound (chapter 1), one box per chapter.
 
@@ -269,6 +276,7 @@ def roadmap_figure(*, ax: plt.Axes | None = None) -> plt.Figure:
 
     Returns the figure (a new one unless ``ax`` is given).
     """
+    fig: Figure | SubFigure
     if ax is None:
         fig = plt.figure(figsize=(FIGURE_WIDTH_IN, 5.6), constrained_layout=False)
         ax = fig.add_axes((0.0, 0.0, 1.0, 0.93))
@@ -841,7 +849,7 @@ def plot_experiment2_panel(
 
 
 @readable
-def experiment2_figure(results: Mapping, *, epochs: int | None = None) -> Figure:
+def experiment2_figure(results: dict, *, epochs: int | None = None) -> Figure:
     """Experiment 2 on MNIST, one stacked panel per network, from a results file (chapter 6).
 
     Each panel shows what ``results`` holds for that network (the best final-epoch accuracy over
@@ -994,7 +1002,7 @@ def parameter_count_figure(*, d_fixed: int, eps_fixed: float, eps_values, d_valu
     """
     from .lower_bound import malach_parameters, min_parameters, pensia_parameters
 
-    curves = {
+    curves: dict[str, tuple[Callable[[int, float], float], dict[str, Any]]] = {
         "lower bound (any network)": (min_parameters, theory_line_style()),
         "Pensia et al. (measured C)": (
             lambda d, e: pensia_parameters(d, e, constant=constant),
