@@ -94,6 +94,8 @@ HEAVY: dict[str, tuple[str, ...]] = {
     ),
     "test_shallow_construction.py": (
         "test_sampled_below_certified_below_eps_at_the_sizing_rule",
+        "test_shallow_ticket_reports_success_and_failure",
+        "test_the_cap_solves_each_instance_exactly_over_its_balanced_candidates",
         "test_compare_with_theorem_1",
         "test_certificate_bounds_the_error_of_arbitrary_masks",
     ),
