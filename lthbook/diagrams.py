@@ -12,8 +12,11 @@ keeps), ``"random"`` (random weights that are pruned away) and ``"target"``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 
 from ._networks import check_target_weights
@@ -24,9 +27,9 @@ from .plotting import COLORS, FIGURE_WIDTH_IN, readable
 
 __all__ = ["draw_weight_gadget", "draw_construction"]
 
-_KEPT = {"color": COLORS["pruned"], "linewidth": 2.4, "alpha": 0.95, "zorder": 3}
-_PRUNED = {"color": COLORS["random"], "linewidth": 0.8, "alpha": 0.55, "zorder": 1}
-_NODE = {"s": 70, "facecolor": "white", "edgecolor": "#333333", "linewidths": 1.2, "zorder": 4}
+_KEPT: dict[str, Any] = {"color": COLORS["pruned"], "linewidth": 2.4, "alpha": 0.95, "zorder": 3}
+_PRUNED: dict[str, Any] = {"color": COLORS["random"], "linewidth": 0.8, "alpha": 0.55, "zorder": 1}
+_NODE: dict[str, Any] = {"s": 70, "facecolor": "white", "edgecolor": "#333333", "linewidths": 1.2, "zorder": 4}
 
 
 def _legend_handles() -> list[Line2D]:
@@ -44,7 +47,7 @@ def draw_weight_gadget(
     ax: plt.Axes | None = None,
     edge_labels: bool = False,
     title: str | None = None,
-) -> plt.Figure:
+) -> Figure | SubFigure:
     """Draw gadget ``index`` of a batch: x → 2n hidden units → output, kept edges highlighted.
 
     Hidden units are ordered by the sign of u_k: units with u_k > 0 (they fire for x > 0, the
@@ -68,14 +71,20 @@ def draw_weight_gadget(
     index = check_int("index", index, low=0, high=gadget.u.shape[0] - 1)
     u = gadget.u[index].cpu()
     v = gadget.v[index].cpu()
-    pruned = isinstance(gadget, WeightGadget)
-    first = gadget.first_mask[index].cpu() if pruned else torch.zeros_like(u, dtype=torch.bool)
-    second = gadget.second_mask[index].cpu() if pruned else torch.zeros_like(u, dtype=torch.bool)
+    weight_gadget = gadget if isinstance(gadget, WeightGadget) else None  # None: a random gadget
+    pruned = weight_gadget is not None
+    first = (
+        weight_gadget.first_mask[index].cpu() if weight_gadget is not None else torch.zeros_like(u, dtype=torch.bool)
+    )
+    second = (
+        weight_gadget.second_mask[index].cpu() if weight_gadget is not None else torch.zeros_like(u, dtype=torch.bool)
+    )
     units = u.shape[0]
     order = sorted(range(units), key=lambda k: (0 if u[k] > 0 else 1, k))  # u_k > 0 first
     top = 1.0 if units == 1 else 0.5 * (units - 1)
     heights = {k: top - slot for slot, k in enumerate(order)}
 
+    fig: Figure | SubFigure
     if ax is None:
         per_unit = 0.5 if edge_labels else 0.3  # labelled edges need room for a 10.5 pt line each
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, max(3.4, per_unit * units + 1.8)))
@@ -105,14 +114,15 @@ def draw_weight_gadget(
     ax.set_xlim(-0.4, 2.6)
     ax.set_ylim(top - units - 0.6, top + 1.6)
     if title is None:
-        if pruned:
+        if weight_gadget is not None:
+            negative_error = weight_gadget.negative_error
             error = (
-                float(torch.maximum(gadget.positive_error[index], gadget.negative_error[index]))
-                if gadget.negative_error is not None
-                else float(gadget.positive_error[index])
+                float(torch.maximum(weight_gadget.positive_error[index], negative_error[index]))
+                if negative_error is not None
+                else float(weight_gadget.positive_error[index])
             )
             title = (
-                f"Gadget pruned to w = {float(gadget.w[index]):+.3f}:\n"
+                f"Gadget pruned to w = {float(weight_gadget.w[index]):+.3f}:\n"
                 f"{int(second.sum())} of {units} units kept, error {error:.1e}"
             )
         else:
@@ -130,7 +140,7 @@ def draw_construction(
     *,
     axes: tuple[plt.Axes, plt.Axes] | None = None,
     max_edges: int = 5000,
-) -> plt.Figure:
+) -> Figure | SubFigure:
     """Draw a tiny target network (top) and the pruned random network of Theorem 1 (below it).
 
     Top: the target f with widths (d_0, …, d_l); edge width grows with ``|W_ij|``, solid for
@@ -167,6 +177,7 @@ def draw_construction(
             f"the random network has {network.num_parameters} edges, more than max_edges = {max_edges}; "
             "draw a smaller network (e.g. widths (2, 2, 1) and n = 3)"
         )
+    fig: Figure | SubFigure
     if axes is None:
         fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 7.6), gridspec_kw={"height_ratios": [1, 1.7]})
     else:
