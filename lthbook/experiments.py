@@ -27,6 +27,10 @@ network, and :func:`lthbook.experiments.read_experiment2_results` and
 :func:`lthbook.experiments.experiment2_curves` read the results files of
 ``benchmarks/experiment2.py`` (``benchmarks/results/experiment2.json``, the first 2-epoch FC2
 sweep, and ``experiment2_full.json``, the sweep at the official settings).
+
+Chapter 2 reads the timings of ``benchmarks/subset_sum.py`` (``solve`` against brute force,
+HiGHS and CP-SAT, and the paper's 397,000 instances) with
+:func:`lthbook.experiments.read_subset_sum_results`.
 """
 
 from __future__ import annotations
