@@ -1,32 +1,19 @@
 """The lower bound: why Ω(d² log(1/ε)) parameters are necessary, and brute-force checks at tiny sizes.
 
-Chapter 5 (``chapters/05_lower_bound.ipynb``) derives everything here.
+Chapter 5 (``chapters/05_lower_bound.ipynb``) states and proves what this module computes;
+the docstrings here state the contracts and name the chapter's results.
 
 The counting argument
 ---------------------
-A network with m prunable parameters has at most 2^m pruned subnetworks g_S, one per mask S
-(pruned networks that compute the same function only lower the count). Suppose that for
+Chapter 5's Theorem "Counting lower bound" (label ``thm-lower-bound``, proved there): if for
 **every** linear map x ↦ Wx with W ∈ R^{d_out × d}, ‖W‖₂ ≤ r (r = 1 unless said otherwise),
-some subnetwork is within ε::
+some pruned subnetwork g_S of a network with m prunable parameters satisfies
+sup_{‖x‖≤1} ‖Wx − g_S(x)‖₂ ≤ ε, then::
 
-    sup_{‖x‖≤1} ‖Wx − g_S(x)‖₂ ≤ ε.
+    2^m ≥ P(B, 2ε/r) ≥ (r/(2ε))^D,    D = d·d_out,    hence   m ≥ D · log₂(r/(2ε))
 
-Take a 2ε-packing W_1, …, W_P of the operator-norm ball rB (pairwise ‖W_i − W_j‖₂ > 2ε). If W_i
-and W_j were served by the same S, the triangle inequality in the sup norm over the unit ball
-would give::
-
-    ‖W_i − W_j‖₂ = sup_{‖x‖≤1} ‖W_i x − W_j x‖ ≤ sup ‖W_i x − g_S(x)‖ + sup ‖g_S(x) − W_j x‖ ≤ 2ε,
-
-a contradiction. (The first equality is the definition of the operator norm: the distance
-between the *functions* of two linear targets is the distance between their matrices. g_S
-need not be linear; only the triangle inequality is used.) So different packing points need
-different masks, and, since P(rB, 2ε) = P(B, 2ε/r)::
-
-    2^m ≥ P(B, 2ε/r) ≥ (r/(2ε))^D,    D = d·d_out,    hence   m ≥ D · log₂(r/(2ε)).
-
-Nothing in this uses how the network's weights were chosen (random or not, any law), its
-depth or its architecture: it is a bound on the number of *parameters*
-(:func:`min_parameters`).
+(:func:`min_parameters`). The proof (distinct packing points need distinct masks) uses neither
+the law of the weights nor the depth or the architecture: it bounds *parameters*.
 
 Which target classes it covers. The linear maps of norm ≤ 1 are the class of Theorem 1 with
 l = 1. A linear map written as a ReLU network, Wx = σ(Wx) − σ(−Wx), needs hidden width 2d and
@@ -71,22 +58,12 @@ norm, D = d·d_out). This module's conventions, for ε > 0:
 * an **ε-covering** is a set of centers **in B** such that every point of B lies within
   distance **≤ ε** of some center; N(B, ε) is the smallest size of one.
 
-Four facts, each with its proof:
+Chapter 5's Lemma "Volumetric bounds" (label ``lem-volumetric``, proved there) gives::
 
-1. N(ε) ≤ P(ε). A *maximal* ε-packing (no point of B can be added) is an ε-covering: a point
-   of B farther than ε from every packing point could be added.
-2. P(ε) ≤ N(ε/2). Two points of an ε-packing cannot lie in one closed ball of radius ε/2
-   (they would be within ε of each other), so each needs its own center.
-3. N(ε) ≥ (1/ε)^D. The balls c + εB around the centers cover B, and Lebesgue measure is
-   homogeneous, vol(εB) = ε^D vol(B); so vol(B) ≤ N · ε^D · vol(B). (True for centers
-   anywhere in R^D, too.)
-4. P(ε) ≤ (1 + 2/ε)^D. Around the points of an ε-packing the balls x + (ε/2)B are disjoint (a
-   common point would put two packing points within ε) and lie inside (1 + ε/2)B; comparing
-   volumes, P · (ε/2)^D ≤ (1 + ε/2)^D.
+    (1/ε)^D  ≤  N(B, ε)  ≤  P(B, ε)  ≤  (1 + 2/ε)^D,
 
-Together::
-
-    (1/ε)^D  ≤  N(B, ε)  ≤  P(B, ε)  ≤  (1 + 2/ε)^D.
+and P(ε) ≤ N(ε/2) (:func:`log2_packing_lower`, :func:`log2_packing_upper`,
+:func:`log2_covering_lower`, :func:`log2_covering_upper`).
 
 These numbers overflow a float for moderate D, so the functions return base-2 logarithms.
 In one dimension (B = [−1, 1]) the exact values are N(ε) = ⌈1/ε⌉ and P(ε) = ⌈2/ε⌉ (k points
