@@ -142,6 +142,7 @@ _SYMBOLS = {
     "∼": r"\sim",
     "∝": r"\propto",
     "∇": r"\nabla",
+    "–": r"\text{–}",  # an en dash between layer widths: d_0–h–d_2
     "½": r"\tfrac{1}{2}",
     "∂": r"\partial",
     "∅": r"\emptyset",
