@@ -375,7 +375,7 @@ def prune_to(
     :func:`lthbook.subset_sum.solve` (module docstring), one call of the pruning engine
     :func:`lthbook.gadgets.prune_blocks` per target layer. A unit of the wrong sign is never a
     coefficient of a half, so it can never be kept for it. The number of units of each sign differs from block to block
-    (Binomial(b_i, 1/2)); instances are grouped by that size and each group is one ``solve``
+    (:math:`\\mathrm{Binomial}(b_i, 1/2)`); instances are grouped by that size and each group is one ``solve``
     call, batched over all its (i, j): padding every instance to the largest size would
     make it 2^{(largest − typical)/2} times slower.
 
