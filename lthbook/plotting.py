@@ -377,7 +377,14 @@ def plot_pruning_accuracy(keep_fractions, accuracies, *, dense_accuracy: float, 
     ax.axhline(dense_accuracy, color=COLORS["trained"], linestyle="--", label="trained dense network")
     ax.axhline(chance_accuracy, color=COLORS["random"], linestyle=":", label="random network, nothing pruned")
     ax.set_xscale("log")
-    ax.set_xticks(keeps, [f"{k:g}" for k in keeps])
+    # Every kept fraction gets a tick; a label only at least 0.2 decades from the last labelled
+    # one, so that neighbours such as 0.7 and 0.9 do not overlap.
+    labels, last = [], None
+    for k in keeps:
+        show = last is None or math.log10(k / last) >= 0.2
+        labels.append(f"{k:g}" if show else "")
+        last = k if show else last
+    ax.set_xticks(keeps, labels)
     ax.minorticks_off()
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("kept fraction of the random weights (log scale)")
