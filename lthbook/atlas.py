@@ -289,7 +289,7 @@ def verification_column() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class AtlasTable:
-    """The atlas as a table: HTML in Jupyter (:meth:`_repr_html_`), text with ``print``."""
+    """The atlas as a table: HTML in Jupyter (``_repr_html_``), text with ``print``."""
 
     entries: tuple[AtlasEntry, ...]
 
