@@ -761,14 +761,9 @@ def compare_with_theorem_1(
     Returns:
         :class:`DepthComparison`.
     """
-    device = resolve_device(device)
-    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
-    delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    seed = check_int("seed", seed, low=0)
-    if max_coefficients is not None:
-        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
-    targets, _ = check_target_weights(target_weights, None, device)
-    widths = (targets[0].shape[1],) + tuple(w.shape[0] for w in targets)
+    device, eps, delta, seed, max_coefficients, targets, widths = _check_pipeline_arguments(
+        target_weights, eps, delta, seed, max_coefficients, device
+    )
     if n_theorem_1 is None:
         n_theorem_1 = construction.required_n(eps, delta, constant=constant, widths=widths)
     n_theorem_1 = check_int("n_theorem_1", n_theorem_1, low=1)
@@ -902,14 +897,9 @@ def shallow_ticket(
         >>> ticket.meets_eps and ticket.sampled_error <= ticket.certificate.bound < 0.1
         True
     """
-    device = resolve_device(device)
-    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
-    delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    seed = check_int("seed", seed, low=0)
-    if max_coefficients is not None:
-        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
-    targets, _ = check_target_weights(target_weights, None, device)
-    widths = (targets[0].shape[1],) + tuple(w.shape[0] for w in targets)
+    device, eps, delta, seed, max_coefficients, targets, widths = _check_pipeline_arguments(
+        target_weights, eps, delta, seed, max_coefficients, device
+    )
     size = shallow_size(eps, delta, widths, constant)
     network = ShallowNetwork.sample(
         widths, size.n, size.rho, generator=torch.Generator().manual_seed(seed), device=device
@@ -945,6 +935,23 @@ def shallow_ticket(
 # ----------------------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------------------
+
+
+def _check_pipeline_arguments(target_weights, eps, delta, seed, max_coefficients, device):
+    """The argument checks shared by :func:`compare_with_theorem_1` and :func:`shallow_ticket`.
+
+    Returns (device, eps, delta, seed, max_coefficients, targets, widths), checked; widths are
+    (d_0, d_1, …, d_l) of the target.
+    """
+    device = resolve_device(device)
+    eps = check_float("eps", eps, low=0.0, high=1.0, low_inclusive=False)
+    delta = check_float("delta", delta, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    seed = check_int("seed", seed, low=0)
+    if max_coefficients is not None:
+        max_coefficients = check_int("max_coefficients", max_coefficients, low=1)
+    targets, _ = check_target_weights(target_weights, None, device)
+    widths = (targets[0].shape[1],) + tuple(w.shape[0] for w in targets)
+    return device, eps, delta, seed, max_coefficients, targets, widths
 
 
 def _replicate(matrix: torch.Tensor, copies: int) -> torch.Tensor:
