@@ -446,6 +446,14 @@ def test_plan_missing_status_table_gaps_and_convergence():
     gaps = ex.experiment2_gaps(results)
     assert gaps.cells == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
     assert ex.experiment2_convergence(results) == [(20, 0.8)]
+    assert ex.experiment2_convergence_table(results).cells == [["20", "80.0%", "—", "—"]]
+    curve = {**runs[-1], "epochs": 40, "test_accuracy": 0.6, "epoch_test_accuracy": [0.5, 0.9, 0.7, 0.6]}
+    assert ex.experiment2_convergence_table({"runs": [*runs, curve]}).cells == [
+        ["20", "80.0%", "—", "—"],
+        ["40", "60.0%", "90.0%", "2"],
+    ]
+    with pytest.raises(TypeError, match="results"):
+        ex.experiment2_convergence_table([])
     with pytest.raises(TypeError, match="results"):
         ex.experiment2_missing([])
 
