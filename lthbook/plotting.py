@@ -75,6 +75,7 @@ __all__ = [
     "width_factor_figure",
     "width_per_bit_figure",
     "plot_half_block_check",
+    "weight_count_label",
     "plot_failure_rates",
     "plot_positive_inputs_only",
 ]
@@ -808,6 +809,20 @@ def plot_neuron_errors(sampled, *, exact: float, bound: float, title: str) -> Fi
 STRUCTURE_COLORS = {"ours_linear": COLORS["accent"], "ours_relu": COLORS["pruned"], "wide": COLORS["target"]}
 
 
+def weight_count_label(count: int) -> str:
+    """A weight count as a tick label of three significant digits: ``19.9k``, ``2.25M``, ``640``.
+
+    Examples:
+        >>> [weight_count_label(n) for n in (640, 19_900, 996_000, 2_250_000)]
+        ['640', '19.9k', '996k', '2.25M']
+    """
+    if count >= 999_500:  # 999,500 would round to "1e+03k"
+        return f"{count / 1e6:.3g}M"
+    if count >= 1000:
+        return f"{count / 1000:.3g}k"
+    return str(count)
+
+
 def plot_experiment2_panel(
     ax: plt.Axes,
     lines: Mapping,
@@ -848,7 +863,7 @@ def plot_experiment2_panel(
         if not ticks or t > 1.3 * ticks[-1]:  # one tick per kept fraction: nearby counts share it
             ticks.append(t)
     if ticks:
-        ax.set_xticks(ticks, [f"{t / 1000:.3g}k" if t >= 1000 else str(t) for t in ticks])
+        ax.set_xticks(ticks, [weight_count_label(t) for t in ticks])
     ax.minorticks_off()
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("weights left (log scale)")

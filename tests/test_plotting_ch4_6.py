@@ -49,7 +49,16 @@ def test_experiment2_figure_draws_whatever_the_file_holds(runs):
 
 def test_experiment2_figure_on_the_committed_file():
     path = ROOT / "benchmarks" / "results" / "experiment2_full.json"
-    _readable(plotting.experiment2_figure(ex.read_experiment2_results(path)))
+    fig = plotting.experiment2_figure(ex.read_experiment2_results(path))
+    labels = [tick.get_text() for ax in fig.axes for tick in ax.get_xticklabels()]
+    # FC4's block network keeps 2.25M weights at 0.5: once labelled "2.25e+03k"
+    assert labels and all(label.rstrip("kM").replace(".", "").isdigit() for label in labels), labels
+    _readable(fig)
+
+
+def test_weight_count_label_switches_to_millions_before_it_would_read_1000k():
+    counts = (640, 1000, 19_900, 999_499, 999_500, 2_250_000, 30_280_000)
+    assert [plotting.weight_count_label(n) for n in counts] == ["640", "1k", "19.9k", "999k", "1M", "2.25M", "30.3M"]
 
 
 def test_experiment1_sweep_figure_and_small_experiment2_figure():
