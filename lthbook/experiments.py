@@ -1140,11 +1140,16 @@ def experiment2_table(results: dict, *, epochs: int | None = None) -> Table:
 
 def experiment2_convergence(results: dict) -> list[tuple[int, float]]:
     """The convergence configuration (:data:`EXPERIMENT2_SWEEP`): ``[(epochs, final accuracy), …]`` held, seed 0."""
+    return [(epochs, float(run["test_accuracy"])) for epochs, run in _convergence_runs(results)]
+
+
+def _convergence_runs(results: dict) -> list[tuple[int, dict]]:
+    """The convergence configuration's runs (seed 0) held in ``results``, as ``(epochs, run)`` by epochs."""
     if not isinstance(results, dict) or "runs" not in results:
         raise TypeError("results must be the dictionary returned by read_experiment2_results")
     net, structure, keep = EXPERIMENT2_SWEEP["convergence"]
     found = {
-        int(r["epochs"]): float(r["test_accuracy"])
+        int(r["epochs"]): r
         for r in results["runs"]
         if (r["net"], r["structure"], r["seed"]) == (net, structure, 0) and math.isclose(r["keep_fraction"], keep)
     }
@@ -1165,16 +1170,8 @@ def experiment2_convergence_table(results: dict) -> Table:
         >>> experiment2_convergence_table({"runs": [run]}).cells
         [['2', '70.0%', '75.0%', '1']]
     """
-    if not isinstance(results, dict) or "runs" not in results:
-        raise TypeError("results must be the dictionary returned by read_experiment2_results")
-    net, structure, keep = EXPERIMENT2_SWEEP["convergence"]
-    runs = {
-        int(r["epochs"]): r
-        for r in results["runs"]
-        if (r["net"], r["structure"], r["seed"]) == (net, structure, 0) and math.isclose(r["keep_fraction"], keep)
-    }
     rows = []
-    for epochs, run in sorted(runs.items()):
+    for epochs, run in _convergence_runs(results):
         per_epoch = [float(a) for a in run.get("epoch_test_accuracy") or ()]
         best = max(per_epoch) if per_epoch else None
         rows.append(
@@ -1185,6 +1182,7 @@ def experiment2_convergence_table(results: dict) -> Table:
                 "—" if best is None else str(per_epoch.index(best) + 1),
             ]
         )
+    net, structure, keep = EXPERIMENT2_SWEEP["convergence"]
     name = f"{EXPERIMENT2_NETS[net]}, {_SHORT[structure]} structure, kept {keep:g}, seed 0"
     return _table(
         ["epochs", "final epoch", "best epoch", "at epoch"],
