@@ -1097,6 +1097,11 @@ def experiment2_status(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _table_label(name: str) -> str:
+    """A network's name for a table cell, with non-breaking hyphens: "LeNet-5" stays on one line."""
+    return name.replace("-", "\u2011")
+
+
 def _official(net: str, structure: str, keep: float) -> float | None:
     if structure == "dense_trained":
         return PAPER_EXPERIMENT2["baselines"].get(net)
@@ -1127,9 +1132,7 @@ def experiment2_table(results: dict, *, epochs: int | None = None) -> Table:
                 ours = f"{mean:.1%} ± {100 * sd:.1f}" if seeds > 1 else f"{mean:.1%}"
                 official = _official(net, structure, keep)
                 official_text = "—" if official is None else f"{official:.1%}"
-                # a non-breaking hyphen: "LeNet-5" stays on one line in a narrow table
-                label = name.replace("-", "\u2011")
-                rows.append([label, _SHORT[structure], f"{keep:g}", str(seeds), ours, official_text])
+                rows.append([_table_label(name), _SHORT[structure], f"{keep:g}", str(seeds), ours, official_text])
     return _table(
         ["net", "structure", "kept", "seeds", "ours", "official"],
         rows,
@@ -1211,7 +1214,7 @@ def experiment2_gaps(results: dict, *, epochs: int | None = None) -> Table:
             order = " > ".join(_SHORT[s] for s in sorted(acc, key=lambda structure: acc[structure], reverse=True))
             rows.append(
                 [
-                    name,
+                    _table_label(name),
                     f"{keep:g}",
                     f"{100 * (acc['wide'] - acc['ours_linear']):+.1f}",
                     f"{100 * (acc['ours_linear'] - acc['ours_relu']):+.1f}",

@@ -444,7 +444,7 @@ def test_plan_missing_status_table_gaps_and_convergence():
     assert relu[3:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
     assert not any(r[0] == "FC2" for r in table.cells)  # the 20-epoch run is not a 10-epoch point
     gaps = ex.experiment2_gaps(results)
-    assert gaps.cells == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
+    assert gaps.cells == [["LeNet\u20115", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
     assert ex.experiment2_convergence(results) == [(20, 0.8)]
     assert ex.experiment2_convergence_table(results).cells == [["20", "80.0%", "—", "—"]]
     curve = {**runs[-1], "epochs": 40, "test_accuracy": 0.6, "epoch_test_accuracy": [0.5, 0.9, 0.7, 0.6]}
@@ -456,6 +456,22 @@ def test_plan_missing_status_table_gaps_and_convergence():
         ex.experiment2_convergence_table([])
     with pytest.raises(TypeError, match="results"):
         ex.experiment2_missing([])
+
+
+def test_status_of_a_complete_sweep_lists_nothing_missing():
+    runs = [_full(r["net"], r["structure"], r["keep_fraction"], 0.5, seed=r["seed"], epochs=r["epochs"])
+            for r in ex.experiment2_plan()]  # fmt: skip
+    results = {"runs": runs, "machine": "test"}
+    assert ex.experiment2_missing(results) == []
+    assert ex.experiment2_status(results).splitlines() == [
+        "results file: 68 of the 68 planned runs",
+        "machine: test",
+        "FC2: complete (26 runs)",
+        "LeNet-5: complete (24 runs)",
+        "FC4: complete (18 runs)",
+    ]
+    # one run fewer, and the status names it
+    assert ex.experiment2_status({"runs": runs[:-1], "machine": "test"}).count("missing") == 1
 
 
 def test_the_committed_subset_sum_benchmark_is_the_run_its_text_prints():
