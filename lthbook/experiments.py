@@ -1195,12 +1195,30 @@ def experiment2_convergence_table(results: dict) -> Table:
     )
 
 
+def _ranking(accuracies: dict[str, float]) -> str:
+    """The structures best first, "=" between two whose accuracies differ by under 0.05 point.
+
+    Examples:
+        >>> _ranking({"ours_linear": 0.098, "ours_relu": 0.098, "wide": 0.875})
+        'wide > linear = ReLU'
+        >>> _ranking({"ours_linear": 0.955, "ours_relu": 0.933, "wide": 0.932})
+        'linear > ReLU > wide'
+    """
+    ordered = sorted(accuracies, key=lambda structure: accuracies[structure], reverse=True)
+    text = _SHORT[ordered[0]]
+    for better, worse in zip(ordered, ordered[1:]):
+        tied = round(1000 * (accuracies[better] - accuracies[worse])) == 0  # shown as a gap of +0.0
+        text += (" = " if tied else " > ") + _SHORT[worse]
+    return text
+
+
 def experiment2_gaps(results: dict, *, epochs: int | None = None) -> Table:
     """Per network and kept fraction where all three structures ran: what topology and the ReLU cost.
 
     Columns, in percentage points of mean final-epoch accuracy: "wide − linear" (the cost of the
     block topology without ReLU) and "linear − ReLU" (the cost of the ReLU inside the block
-    structure), and the order of the three structures, best first.
+    structure), and the order of the three structures, best first ("=" between two whose means
+    differ by less than 0.05 point, a gap printed as +0.0, such as two structures both at chance).
     """
     epochs = check_int("epochs", EXPERIMENT2_SWEEP["epochs"] if epochs is None else epochs, low=1)
     rows = []
@@ -1211,7 +1229,7 @@ def experiment2_gaps(results: dict, *, epochs: int | None = None) -> Table:
         means = {s: dict(zip(curves[s].keep_fractions, curves[s].mean_accuracy)) for s in EXPERIMENT2_STRUCTURES}
         for keep in sorted(set.intersection(*(set(m) for m in means.values())), reverse=True):
             acc = {s: means[s][keep] for s in EXPERIMENT2_STRUCTURES}
-            order = " > ".join(_SHORT[s] for s in sorted(acc, key=lambda structure: acc[structure], reverse=True))
+            order = _ranking(acc)
             rows.append(
                 [
                     _table_label(name),

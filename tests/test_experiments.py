@@ -458,6 +458,15 @@ def test_plan_missing_status_table_gaps_and_convergence():
         ex.experiment2_missing([])
 
 
+def test_gaps_table_marks_ties():
+    runs = [_full("fc4", s, 0.01, a) for s, a in (("ours_linear", 0.098), ("ours_relu", 0.098), ("wide", 0.8746))]
+    runs += [_full("fc4", s, 0.1, a) for s, a in (("ours_linear", 0.9700), ("ours_relu", 0.9694), ("wide", 0.98))]
+    assert ex.experiment2_gaps({"runs": runs}).cells == [
+        ["FC4", "0.1", "+1.0", "+0.1", "wide > linear > ReLU"],  # 0.06 point: not a tie
+        ["FC4", "0.01", "+77.7", "+0.0", "wide > linear = ReLU"],
+    ]
+
+
 def test_status_of_a_complete_sweep_lists_nothing_missing():
     runs = [_full(r["net"], r["structure"], r["keep_fraction"], 0.5, seed=r["seed"], epochs=r["epochs"])
             for r in ex.experiment2_plan()]  # fmt: skip
