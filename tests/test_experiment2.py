@@ -174,7 +174,19 @@ def test_plan_covers_the_official_grid_seeds_and_convergence():
         for r in runs
         if (r["net"], r["structure"], r["keep_fraction"], r["seed"]) == (net, structure, keep, 0)
     ) == [10, 20, 40]
+    net, keep, paper_epochs = e2.PAPER_EPOCHS
+    assert (net, keep, paper_epochs) == ("lenet5", 0.1, 50)
+    assert sorted((r["structure"], r["keep_fraction"], r["seed"]) for r in runs if r["epochs"] == 50) == [
+        ("dense_trained", 1.0, 0),
+        ("ours_linear", 0.1, 0),
+        ("ours_relu", 0.1, 0),
+        ("wide", 0.1, 0),
+    ]
+    assert len(runs) == 72
     assert len({e2.run_key({**r, "train_images": 60_000}) for r in runs}) == len(runs)
+    # a sweep of 50 epochs plans LeNet-5's runs at 0.1 once, not twice
+    assert len(e2.plan(("lenet5",), epochs=50, seeds=False, convergence=False, keeps={"lenet5": [0.1]})) == 4
+    assert [r["epochs"] for r in e2.plan(("fc2",), epochs=10)].count(50) == 0
     assert (e2.NETS["fc2"]["lr"], e2.NETS["fc4"]["lr"], e2.NETS["lenet5"]["lr"]) == (0.1, 0.1, 0.01)
 
 
@@ -266,6 +278,7 @@ def test_tiny_sweep_runs_records_settings_and_resumes(tmp_path, capsys):
         "256",
         "--no-seeds",
         "--no-convergence",
+        "--no-paper-epochs",
         "--out",
         str(path),
     ]
@@ -312,8 +325,9 @@ def test_the_package_plan_is_the_benchmarks_plan():
     assert sorted(map(key, ex.experiment2_plan())) == sorted(map(key, e2.plan(epochs=10)))
     assert sorted(map(key, ex.experiment2_plan(epochs=3))) == sorted(map(key, e2.plan(epochs=3)))
     assert {net: spec["keeps"] for net, spec in e2.NETS.items()} == ex.EXPERIMENT2_SWEEP["nets"]
-    assert (e2.SEED_KEEP, e2.SEEDS, e2.CONVERGENCE) == (
+    assert (e2.SEED_KEEP, e2.SEEDS, e2.CONVERGENCE, e2.PAPER_EPOCHS) == (
         ex.EXPERIMENT2_SWEEP["seed_keep"],
         ex.EXPERIMENT2_SWEEP["seeds"],
         ex.EXPERIMENT2_SWEEP["convergence"],
+        ex.EXPERIMENT2_SWEEP["paper_epochs"],
     )

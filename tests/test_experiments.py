@@ -427,18 +427,18 @@ def _full(net, structure, keep, accuracy, *, seed=0, epochs=10):
 
 def test_plan_missing_status_table_gaps_and_convergence():
     plan = ex.experiment2_plan()
-    assert len(plan) == 68 and len({tuple(sorted(r.items())) for r in plan}) == 68
+    assert len(plan) == 72 and len({tuple(sorted(r.items())) for r in plan}) == 72
     assert ex.experiment2_missing({"runs": []}) == plan
     runs = [_full("lenet5", s, k, a) for s, k, a in (("ours_linear", 0.1, 0.7), ("ours_relu", 0.1, 0.2),
                                                      ("wide", 0.1, 0.84))]  # fmt: skip
     runs += [_full("lenet5", "ours_relu", 0.1, 0.3, seed=1), _full("fc2", "ours_relu", 0.1, 0.8, epochs=20)]
     results = {"runs": runs, "machine": "test"}
     missing = ex.experiment2_missing(results)
-    assert len(missing) == 68 - 5
+    assert len(missing) == 72 - 5
     status = ex.experiment2_status(results)
-    assert status.startswith("results file: 5 of the 68 planned runs\nmachine: test")
-    assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 20 of 24 runs missing," in status
-    assert "  ReLU at 0.5, 0.25, 0.05, 0.01, 0.1 seed 2" in status.splitlines()
+    assert status.startswith("results file: 5 of the 72 planned runs\nmachine: test")
+    assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 24 of 28 runs missing," in status
+    assert "  ReLU at 0.5, 0.25, 0.05, 0.01, 0.1 seed 2, 0.1 (50 epochs)" in status.splitlines()
     table = ex.experiment2_table(results)
     relu = next(r for r in table.cells if r[:3] == ["LeNet\u20115", "ReLU", "0.1"])
     assert relu[3:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
@@ -467,16 +467,34 @@ def test_gaps_table_marks_ties():
     ]
 
 
+def test_paper_epochs_table_pairs_the_sweeps_run_with_the_long_one():
+    runs = [_full("lenet5", "wide", 0.1, 0.84), _full("lenet5", "wide", 0.1, 0.83, seed=1)]
+    runs.append({**_full("lenet5", "wide", 0.1, 0.88, epochs=50), "epoch_test_accuracy": [0.5, 0.9, 0.88]})
+    runs.append(_full("lenet5", "dense_trained", 1.0, 0.985, epochs=50))
+    runs.append(_full("lenet5", "ours_relu", 0.1, 0.3, epochs=40))  # not the paper's budget: ignored
+    table = ex.experiment2_paper_epochs_table({"runs": runs})
+    assert table.cells == [
+        ["linear", "—", "—", "—", "—", "88.6%"],
+        ["ReLU", "—", "—", "—", "—", "25.2%"],
+        ["wide", "84.0%", "88.0%", "90.0%", "2", "92.7%"],
+        ["dense", "—", "98.5%", "—", "—", "98.4%"],
+    ]
+    caption = str(table).splitlines()[0]
+    assert caption.startswith("LeNet-5, kept 0.1 (dense: all), seed 0:") and "the paper's 50 epochs" in caption
+    with pytest.raises(TypeError, match="results"):
+        ex.experiment2_paper_epochs_table([])
+
+
 def test_status_of_a_complete_sweep_lists_nothing_missing():
     runs = [_full(r["net"], r["structure"], r["keep_fraction"], 0.5, seed=r["seed"], epochs=r["epochs"])
             for r in ex.experiment2_plan()]  # fmt: skip
     results = {"runs": runs, "machine": "test"}
     assert ex.experiment2_missing(results) == []
     assert ex.experiment2_status(results).splitlines() == [
-        "results file: 68 of the 68 planned runs",
+        "results file: 72 of the 72 planned runs",
         "machine: test",
         "FC2: complete (26 runs)",
-        "LeNet-5: complete (24 runs)",
+        "LeNet-5: complete (28 runs)",
         "FC4: complete (18 runs)",
     ]
     # one run fewer, and the status names it
