@@ -207,7 +207,7 @@ class Table:
          eps   n
          0.1  11
         0.01  19
-        >>> "<td>0.01</td>" in table._repr_html_()
+        >>> '<td class="lthbook-word">0.01</td>' in table._repr_html_()  # one word: never broken
         True
     """
 
@@ -247,8 +247,18 @@ class Table:
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(text)}</th>" for text in self.columns)
+        # A cell of one word ("2.09e-01", "-0.615") never breaks inside it, at its minus sign;
+        # cells of several words wrap between them.
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in row) + "</tr>" for row in self.cells
+            "<tr>"
+            + "".join(
+                f'<td class="lthbook-word">{html.escape(text)}</td>'
+                if len(text.split()) == 1
+                else f"<td>{html.escape(text)}</td>"
+                for text in row
+            )
+            + "</tr>"
+            for row in self.cells
         )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         table = f'<table class="lthbook-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

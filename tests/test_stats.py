@@ -93,7 +93,7 @@ def test_table_html_is_a_real_escaped_table():
     html = table._repr_html_()
     assert html.startswith('<div class="lthbook-table-scroll" style="overflow-x: auto; max-width: 100%;">')
     assert '<table class="lthbook-table"><caption>C &lt; 5</caption>' in html and html.endswith("</table></div>")
-    assert "<th>a&lt;b</th>" in html and "<td>x &amp; y</td><td>1,000</td>" in html
+    assert "<th>a&lt;b</th>" in html and '<td>x &amp; y</td><td class="lthbook-word">1,000</td>' in html
     assert html.count("<tr>") == 2
 
 
