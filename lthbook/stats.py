@@ -184,6 +184,18 @@ def _as_array(name: str, value) -> np.ndarray:
     return array
 
 
+def _unbreakable(text: str) -> bool:
+    """Whether a table cell must stay on one line: one word ("2.09e-01", "-0.615"), which would
+    otherwise break at its minus sign, or a number without letters ("95.8% ± 0.2").
+
+    Examples:
+        >>> [_unbreakable(t) for t in ("2.09e-01", "95.8% ± 0.2", "product law's C", "")]
+        [True, True, False, False]
+    """
+    words = text.split()
+    return len(words) == 1 or (len(words) > 1 and not any(c.isalpha() for c in text))
+
+
 class Table:
     """A small table of results: HTML in a notebook and on the book's pages, aligned text in ``print``.
 
@@ -247,13 +259,11 @@ class Table:
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(text)}</th>" for text in self.columns)
-        # A cell of one word ("2.09e-01", "-0.615") never breaks inside it, at its minus sign;
-        # cells of several words wrap between them.
         body = "".join(
             "<tr>"
             + "".join(
                 f'<td class="lthbook-word">{html.escape(text)}</td>'
-                if len(text.split()) == 1
+                if _unbreakable(text)
                 else f"<td>{html.escape(text)}</td>"
                 for text in row
             )

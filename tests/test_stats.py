@@ -95,6 +95,10 @@ def test_table_html_is_a_real_escaped_table():
     assert '<table class="lthbook-table"><caption>C &lt; 5</caption>' in html and html.endswith("</table></div>")
     assert "<th>a&lt;b</th>" in html and '<td>x &amp; y</td><td class="lthbook-word">1,000</td>' in html
     assert html.count("<tr>") == 2
+    # cells that must not break on a phone: one word, or a number with its error
+    cells = stats.Table(["v"], [("-1.3e-02",), ("95.8% ± 0.2",), ("wide > linear",)])._repr_html_()
+    assert '<td class="lthbook-word">-1.3e-02</td>' in cells and '<td class="lthbook-word">95.8% ± 0.2</td>' in cells
+    assert "<td>wide &gt; linear</td>" in cells
 
 
 @pytest.mark.parametrize(
