@@ -12,9 +12,9 @@ differences are listed in ``DIFFERENCES`` and recorded in the results file.
 The plan (``plan()``): for each network, every structure at every kept fraction of
 ``NETS[net]["keeps"]`` with seed 0; seeds 0, 1, 2 at ``SEED_KEEP`` (and for the baseline); one
 FC2 configuration (``CONVERGENCE``) also at 2× and 4× the epochs; LeNet-5 at 0.1 (every
-structure and the dense baseline, ``PAPER_EPOCHS``) also at the paper's 50 epochs. Each record holds the
-**final-epoch** test accuracy (no selection on the test set) and the accuracy after every
-epoch, and the settings it ran with.
+structure and the dense baseline, ``PAPER_EPOCHS``) also at the paper's 50 epochs. Each record
+holds the **final-epoch** test accuracy (no selection on the test set) and the accuracy after
+every epoch, and the settings it ran with.
 
 Usage::
 

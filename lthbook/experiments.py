@@ -1014,7 +1014,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, title: str, 
 # ----------------------------------------------------------------------------------------
 
 #: The sweep of ``benchmarks/experiment2.py`` (its ``NETS``, ``SEED_KEEP``, ``SEEDS``,
-#: ``CONVERGENCE``; ``tests/test_experiment2.py`` checks that both agree): per network the kept
+#: ``CONVERGENCE``, ``PAPER_EPOCHS``; ``tests/test_experiment2.py`` checks that both agree): per network the kept
 #: fractions run with seed 0, the kept fraction run with three seeds, and the configuration also
 #: run at 2× and 4× the epochs; and the network and kept fraction also run at the paper's epochs.
 EXPERIMENT2_SWEEP: dict[str, Any] = {
