@@ -602,8 +602,7 @@ def experiment2_curves(results: dict, net: str, *, epochs: int | None = None) ->
         ``{structure: curve}`` for the structures the file holds for ``net`` (possibly empty),
         the trained baseline under ``"dense_trained"``.
     """
-    if not isinstance(results, dict) or "runs" not in results:
-        raise TypeError("results must be the dictionary returned by read_experiment2_results")
+    _check_results(results)
     if not isinstance(net, str):
         raise TypeError(f"net must be a string such as 'fc2'; got {type(net).__name__}")
     if epochs is not None:
@@ -1004,6 +1003,21 @@ def read_subset_sum_results(path: str | Path) -> SubsetSumResults:
 # ----------------------------------------------------------------------------------------
 
 
+def _check_results(results: object) -> None:
+    """Refuse anything but a results dictionary of Experiment 2 (``{"runs": [...], ...}``)."""
+    if not isinstance(results, dict) or "runs" not in results:
+        raise TypeError("results must be the dictionary returned by read_experiment2_results")
+
+
+def _best_epoch_cells(run: dict | None) -> list[str]:
+    """``[best test accuracy over the run's epochs, the epoch it came at]`` as table cells; "—" without them."""
+    per_epoch = [float(a) for a in (run or {}).get("epoch_test_accuracy") or ()]
+    if not per_epoch:
+        return ["—", "—"]
+    best = max(per_epoch)
+    return [f"{best:.1%}", str(per_epoch.index(best) + 1)]
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], *, title: str, notes: Sequence[str] = ()) -> Table:
     """A :class:`lthbook.stats.Table` of formatted cells; the notes join the title in its caption."""
     return Table(list(header), rows, caption=" ".join([title, *notes]))
@@ -1075,8 +1089,7 @@ def _run_id(run: dict) -> tuple:
 
 def experiment2_missing(results: dict, plan: Sequence[dict] | None = None) -> list[dict]:
     """The runs of ``plan`` (default :func:`experiment2_plan`) that ``results`` does not hold yet."""
-    if not isinstance(results, dict) or "runs" not in results:
-        raise TypeError("results must be the dictionary returned by read_experiment2_results")
+    _check_results(results)
     done = {_run_id(run) for run in results["runs"]}
     return [run for run in (experiment2_plan() if plan is None else plan) if _run_id(run) not in done]
 
@@ -1105,11 +1118,6 @@ def experiment2_status(results: dict) -> str:
         lines.append(f"{name}: {len(absent)} of {len(planned)} runs missing,")
         lines += [f"  {s} at {', '.join(keeps)}" for s, keeps in groups.items()]
     return "\n".join(lines)
-
-
-def _table_label(name: str) -> str:
-    """A network's name for a table cell, with non-breaking hyphens: "LeNet-5" stays on one line."""
-    return name.replace("-", "\u2011")
 
 
 def _official(net: str, structure: str, keep: float) -> float | None:
@@ -1142,7 +1150,7 @@ def experiment2_table(results: dict, *, epochs: int | None = None) -> Table:
                 ours = f"{mean:.1%} ± {100 * sd:.1f}" if seeds > 1 else f"{mean:.1%}"
                 official = _official(net, structure, keep)
                 official_text = "—" if official is None else f"{official:.1%}"
-                rows.append([_table_label(name), _SHORT[structure], f"{keep:g}", str(seeds), ours, official_text])
+                rows.append([name, _SHORT[structure], f"{keep:g}", str(seeds), ours, official_text])
     return _table(
         ["net", "structure", "kept", "seeds", "ours", "official"],
         rows,
@@ -1158,8 +1166,7 @@ def experiment2_convergence(results: dict) -> list[tuple[int, float]]:
 
 def _convergence_runs(results: dict) -> list[tuple[int, dict]]:
     """The convergence configuration's runs (seed 0) held in ``results``, as ``(epochs, run)`` by epochs."""
-    if not isinstance(results, dict) or "runs" not in results:
-        raise TypeError("results must be the dictionary returned by read_experiment2_results")
+    _check_results(results)
     net, structure, keep = EXPERIMENT2_SWEEP["convergence"]
     found = {
         int(r["epochs"]): r
@@ -1185,16 +1192,7 @@ def experiment2_convergence_table(results: dict) -> Table:
     """
     rows = []
     for epochs, run in _convergence_runs(results):
-        per_epoch = [float(a) for a in run.get("epoch_test_accuracy") or ()]
-        best = max(per_epoch) if per_epoch else None
-        rows.append(
-            [
-                str(epochs),
-                f"{float(run['test_accuracy']):.1%}",
-                "—" if best is None else f"{best:.1%}",
-                "—" if best is None else str(per_epoch.index(best) + 1),
-            ]
-        )
+        rows.append([str(epochs), f"{float(run['test_accuracy']):.1%}", *_best_epoch_cells(run)])
     net, structure, keep = EXPERIMENT2_SWEEP["convergence"]
     name = f"{EXPERIMENT2_NETS[net]}, {_SHORT[structure]} structure, kept {keep:g}, seed 0"
     return _table(
@@ -1220,8 +1218,7 @@ def experiment2_paper_epochs_table(results: dict) -> Table:
         >>> experiment2_paper_epochs_table({"runs": runs}).cells[2]
         ['wide', '80.0%', '90.0%', '90.0%', '1', '92.7%']
     """
-    if not isinstance(results, dict) or "runs" not in results:
-        raise TypeError("results must be the dictionary returned by read_experiment2_results")
+    _check_results(results)
     net, keep, paper_epochs = EXPERIMENT2_SWEEP["paper_epochs"]
     epochs = EXPERIMENT2_SWEEP["epochs"]
     held = {_run_id(r): r for r in results["runs"] if int(r["seed"]) == 0}
@@ -1230,16 +1227,13 @@ def experiment2_paper_epochs_table(results: dict) -> Table:
         kept = 1.0 if structure == "dense_trained" else keep
         short = held.get(_run_id(dict(net=net, structure=structure, keep_fraction=kept, epochs=epochs, seed=0)))
         long = held.get(_run_id(dict(net=net, structure=structure, keep_fraction=kept, epochs=paper_epochs, seed=0)))
-        per_epoch = [float(a) for a in (long or {}).get("epoch_test_accuracy") or ()]
-        best = max(per_epoch) if per_epoch else None
         official = _official(net, structure, kept)
         rows.append(
             [
                 _SHORT[structure],
                 "—" if short is None else f"{float(short['test_accuracy']):.1%}",
                 "—" if long is None else f"{float(long['test_accuracy']):.1%}",
-                "—" if best is None else f"{best:.1%}",
-                "—" if best is None else str(per_epoch.index(best) + 1),
+                *_best_epoch_cells(long),
                 "—" if official is None else f"{official:.1%}",
             ]
         )
@@ -1293,7 +1287,7 @@ def experiment2_gaps(results: dict, *, epochs: int | None = None) -> Table:
             order = _ranking(acc)
             rows.append(
                 [
-                    _table_label(name),
+                    name,
                     f"{keep:g}",
                     f"{100 * (acc['wide'] - acc['ours_linear']):+.1f}",
                     f"{100 * (acc['ours_linear'] - acc['ours_relu']):+.1f}",

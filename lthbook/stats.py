@@ -185,12 +185,12 @@ def _as_array(name: str, value) -> np.ndarray:
 
 
 def _unbreakable(text: str) -> bool:
-    """Whether a table cell must stay on one line: one word ("2.09e-01", "-0.615"), which would
-    otherwise break at its minus sign, or a number without letters ("95.8% ± 0.2").
+    """Whether a table cell must stay on one line: one word ("2.09e-01", "LeNet-5"), which would
+    otherwise break at its hyphen or minus sign, or a number without letters ("95.8% ± 0.2").
 
     Examples:
-        >>> [_unbreakable(t) for t in ("2.09e-01", "95.8% ± 0.2", "product law's C", "")]
-        [True, True, False, False]
+        >>> [_unbreakable(t) for t in ("2.09e-01", "LeNet-5", "95.8% ± 0.2", "product law's C", "")]
+        [True, True, True, False, False]
     """
     words = text.split()
     return len(words) == 1 or (len(words) > 1 and not any(c.isalpha() for c in text))

@@ -440,11 +440,11 @@ def test_plan_missing_status_table_gaps_and_convergence():
     assert "FC4: none of its 18 runs yet" in status and "LeNet-5: 24 of 28 runs missing," in status
     assert "  ReLU at 0.5, 0.25, 0.05, 0.01, 0.1 seed 2, 0.1 (50 epochs)" in status.splitlines()
     table = ex.experiment2_table(results)
-    relu = next(r for r in table.cells if r[:3] == ["LeNet\u20115", "ReLU", "0.1"])
+    relu = next(r for r in table.cells if r[:3] == ["LeNet-5", "ReLU", "0.1"])
     assert relu[3:] == ["2", "25.0% ± 7.1", "25.2%"]  # mean, sd of (0.2, 0.3); official raw point
     assert not any(r[0] == "FC2" for r in table.cells)  # the 20-epoch run is not a 10-epoch point
     gaps = ex.experiment2_gaps(results)
-    assert gaps.cells == [["LeNet\u20115", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
+    assert gaps.cells == [["LeNet-5", "0.1", "+14.0", "+45.0", "wide > linear > ReLU"]]
     assert ex.experiment2_convergence(results) == [(20, 0.8)]
     assert ex.experiment2_convergence_table(results).cells == [["20", "80.0%", "—", "—"]]
     curve = {**runs[-1], "epochs": 40, "test_accuracy": 0.6, "epoch_test_accuracy": [0.5, 0.9, 0.7, 0.6]}
